@@ -1,0 +1,81 @@
+"""Reads: which matters a user may see, one fetch-and-authorize helper, worklists."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Exists, OuterRef, Q
+
+from xinfang.matters.errors import NotFound
+from xinfang.matters.models import CoHandling, Matter, MatterQuerySet, MatterType
+from xinfang.org.access import memberships_of, scope_unit_ids
+from xinfang.org.models import Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+    User = AbstractBaseUser | AnonymousUser
+
+
+def visible_matters(user: User) -> MatterQuerySet:
+    """Matters registered by, handled by, co-handled by or reviewed by a unit in the user's scope."""
+    scope = scope_unit_ids(user)
+    if not scope:
+        return Matter.objects.none()
+    co = CoHandling.objects.filter(matter=OuterRef("pk"), unit_id__in=scope)
+    return Matter.objects.filter(
+        Q(office_id__in=scope)
+        | Q(lead_unit_id__in=scope)
+        | Q(review_unit_id__in=scope)
+        | Q(re_review_unit_id__in=scope)
+        | Exists(co)
+    )
+
+
+def is_visible(user: User, matter: Matter) -> bool:
+    scope = scope_unit_ids(user)
+    if {matter.office_id, matter.lead_unit_id, matter.review_unit_id,
+            matter.re_review_unit_id} & scope:
+        return True
+    return CoHandling.objects.filter(matter=matter, unit_id__in=scope).exists()
+
+
+def get_matter_for_user(user: User, *, pk: int | None = None, number: str | None = None) -> Matter:
+    """The matter if the user may see it; NotFound otherwise, so ids cannot be probed."""
+    lookup = {"pk": pk} if pk is not None else {"number": number}
+    try:
+        return visible_matters(user).select_related(
+            "office", "lead_unit", "category", "region", "leader", "handler"
+        ).get(**lookup)
+    except Matter.DoesNotExist:
+        raise NotFound("没有找到该信访事项，或您无权查看。") from None
+
+
+def can_see_identity(user: User, matter: Matter) -> bool:
+    """Whether the user may see who the petitioners are (arts. 30, 46).
+
+    The identity of a 检举控告 petitioner is visible only to the registering office and to
+    discipline inspection, and never to anyone in a unit the matter accuses.
+    """
+    if matter.type != MatterType.ACCUSATION:
+        return True
+    memberships = memberships_of(user)
+    accused = set(matter.accused_units.values_list("id", flat=True))
+    if any(m.unit_id in accused for m in memberships):
+        return False
+    return any(
+        m.unit_id == matter.office_id
+        or m.unit.is_discipline
+        or m.role == Role.DISCIPLINE_INSPECTOR
+        for m in memberships
+    )
+
+
+def unit_worklist(unit_id: int) -> MatterQuerySet:
+    """A unit's open matters, nearest due date first (index matter_worklist)."""
+    return (
+        Matter.objects.open()
+        .filter(lead_unit_id=unit_id)
+        .order_by("due_date", "id")
+        .only("id", "number", "title", "state", "due_date", "received_at", "lead_unit_id")
+    )

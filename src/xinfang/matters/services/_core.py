@@ -1,0 +1,188 @@
+"""Shared machinery of the lifecycle services: locking, permission checks, the timeline."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.utils import timezone
+
+from xinfang.audit.chain import GENESIS, event_hash
+from xinfang.deadlines.clocks import Clock
+from xinfang.deadlines.services import matter_clocks, refresh_due
+from xinfang.matters.errors import Conflict, Forbidden, InvalidInput, InvalidState, NotFound
+from xinfang.matters.identity import Keyring
+from xinfang.matters.models import Event, Matter, State
+from xinfang.matters.selectors import is_visible
+from xinfang.org.access import roles_in
+from xinfang.org.models import Membership, Unit
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+    User = AbstractBaseUser
+
+# Allow a little clock skew between app servers before calling a time "in the future".
+_FUTURE_SLACK = timedelta(minutes=2)
+
+_keyring: tuple[str, Keyring] | None = None
+
+
+def keyring() -> Keyring:
+    global _keyring
+    key = settings.XINFANG_DATA_KEY
+    if _keyring is None or _keyring[0] != key:
+        _keyring = (key, Keyring(key))
+    return _keyring[1]
+
+
+def resolve_time(at: datetime | date | None, *, not_before: datetime | None = None) -> datetime:
+    """When a step happened: now, or a past moment being recorded after the fact."""
+    now = timezone.now()
+    if at is None:
+        return now
+    if not isinstance(at, datetime):
+        at = datetime.combine(at, datetime.min.time().replace(hour=12))
+    if timezone.is_naive(at):
+        at = timezone.make_aware(at)
+    if at > now + _FUTURE_SLACK:
+        raise InvalidInput("日期不能晚于当前时间。", field="at")
+    if not_before is not None and at < not_before:
+        raise InvalidInput("日期不能早于该事项上一步办理的时间。", field="at")
+    return at
+
+
+def lock(matter: Matter, expected_version: int | None) -> Matter:
+    """Re-read the matter under a row lock; refuse if someone changed it since it was shown."""
+    locked = Matter.objects.select_for_update().select_related("office", "lead_unit").get(
+        pk=matter.pk
+    )
+    if expected_version is not None and locked.version != expected_version:
+        raise Conflict("该事项已被他人更新，请刷新页面查看最新情况后再操作。")
+    return locked
+
+
+def require_visible(actor: User, matter: Matter) -> None:
+    if not is_visible(actor, matter):
+        raise NotFound("没有找到该信访事项，或您无权查看。")
+
+
+def require_role(actor: User, capability: str, unit: Unit | None, action: str) -> Membership:
+    """The actor's membership in `unit` that allows `capability`, or Forbidden."""
+    if unit is not None:
+        for membership in roles_in(actor, unit.pk):
+            if getattr(membership, capability):
+                return membership
+    where = unit.name if unit is not None else "相关单位"
+    raise Forbidden(f"您在{where}没有{action}的权限。")
+
+
+def require_state(matter: Matter, allowed: Iterable[State], action: str) -> None:
+    allowed = set(allowed)
+    if matter.state not in allowed:
+        raise InvalidState(
+            f"该事项当前状态为“{State(matter.state).label}”，不能{action}。"
+        )
+
+
+def require_text(value: str | None, field: str, label: str) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise InvalidInput(f"请填写{label}。", field=field)
+    return text
+
+
+def last_event(matter: Matter) -> Event | None:
+    return Event.objects.filter(matter=matter).order_by("-seq").only(
+        "seq", "hash", "occurred_at"
+    ).first()
+
+
+def append_event(
+    matter: Matter,
+    *,
+    kind: str,
+    actor: User | None,
+    actor_unit: Unit | None,
+    at: datetime,
+    from_state: str = "",
+    to_state: str = "",
+    text: str = "",
+    data: dict[str, Any] | None = None,
+    is_public: bool = True,
+) -> Event:
+    last = last_event(matter)
+    event = Event(
+        matter=matter,
+        seq=(last.seq + 1) if last else 1,
+        kind=kind,
+        actor=actor,
+        actor_unit=actor_unit,
+        occurred_at=at,
+        recorded_at=timezone.now(),
+        from_state=from_state,
+        to_state=to_state,
+        text=text,
+        data=data or {},
+        is_public=is_public,
+        prev_hash=last.hash if last else GENESIS,
+    )
+    event.hash = event_hash(event)
+    event.save(force_insert=True)
+    return event
+
+
+def save(matter: Matter, fields: Iterable[str]) -> None:
+    """Save the changed fields, bump the version and store the due date again from the events."""
+    matter.version += 1
+    matter.save(update_fields=[*fields, "version"])
+    refresh_due(matter)
+
+
+def step(
+    matter: Matter,
+    *,
+    kind: str,
+    actor: User | None,
+    membership: Membership | None,
+    at: datetime,
+    to_state: str | None = None,
+    fields: Iterable[str] = (),
+    text: str = "",
+    data: dict[str, Any] | None = None,
+    is_public: bool = True,
+) -> Event:
+    """Write one lifecycle step: the state change, its event, the due date, in the caller's
+    transaction."""
+    from_state = matter.state
+    changed = list(fields)
+    if to_state is not None and to_state != from_state:
+        matter.state = to_state
+        changed.append("state")
+    event = append_event(
+        matter, kind=kind, actor=actor, actor_unit=membership.unit if membership else None,
+        at=at, from_state=from_state, to_state=matter.state, text=text, data=data,
+        is_public=is_public,
+    )
+    save(matter, changed)
+    return event
+
+
+def clock(matter: Matter, key: str) -> Clock | None:
+    """The latest instance of one of the matter's clocks."""
+    found = [c for c in matter_clocks(matter) if c.rule.key == key]
+    return found[-1] if found else None
+
+
+def require_window_open(matter: Matter, key: str, on: date, refusal: str) -> Clock:
+    """Refuse a request made after its statutory window closed; say when it closed."""
+    window = clock(matter, key)
+    if window is None or not window.running:
+        raise InvalidState(refusal)
+    if on > window.due_on:
+        raise InvalidState(f"{refusal}该期限已于{window.due_on:%Y年%m月%d日}届满。")
+    return window
+
+

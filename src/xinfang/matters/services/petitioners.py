@@ -1,0 +1,68 @@
+"""Showing who petitioned: masked by default, unmasked only with a trace in the access log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils import timezone
+
+from xinfang.audit.models import AccessLog
+from xinfang.matters.errors import Forbidden, InvalidInput
+from xinfang.matters.models import Matter, Petitioner
+from xinfang.matters.selectors import can_see_identity
+from xinfang.matters.services._core import keyring, require_visible
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+CONFIDENTIAL = "（保密）"
+
+
+@dataclass(frozen=True)
+class PetitionerView:
+    id: int
+    name: str
+    address: str
+    phone: str
+    id_number: str
+    is_representative: bool
+    confidential: bool
+
+
+def petitioners_for(user: AbstractBaseUser | AnonymousUser, matter: Matter) -> list[PetitionerView]:
+    """The matter's petitioners as this user may see them: masked, or withheld entirely for an
+    accusation the user may not know the author of."""
+    hidden = not can_see_identity(user, matter)
+    return [
+        PetitionerView(
+            id=p.pk,
+            name=CONFIDENTIAL if hidden else p.name,
+            address=CONFIDENTIAL if hidden else p.address,
+            phone=CONFIDENTIAL if hidden else p.phone_masked,
+            id_number=CONFIDENTIAL if hidden else p.id_masked,
+            is_representative=p.is_representative,
+            confidential=hidden,
+        )
+        for p in matter.petitioners.all()
+    ]
+
+
+@transaction.atomic
+def petitioner_reveal(*, petitioner: Petitioner, actor: AbstractBaseUser, field: str,
+                      purpose: str = "") -> str:
+    """The unmasked ID number or phone, written to the access log in the same transaction."""
+    matter = petitioner.matter
+    require_visible(actor, matter)
+    if not can_see_identity(actor, matter):
+        raise Forbidden("检举控告人的身份信息只对登记机关和纪检监察机关可见（第四十六条）。")
+    sealed = {AccessLog.Field.ID_NUMBER: petitioner.id_sealed,
+              AccessLog.Field.PHONE: petitioner.phone_sealed}
+    if field not in sealed:
+        raise InvalidInput("只能查看身份证号码或电话号码。", field="field")
+    if not sealed[field]:
+        raise InvalidInput("信访人没有提供该信息。", field="field")
+    AccessLog.objects.create(user=actor, matter=matter, petitioner=petitioner, field=field,
+                             purpose=purpose.strip()[:200], at=timezone.now())
+    return keyring().unseal(sealed[field])

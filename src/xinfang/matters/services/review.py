@@ -1,0 +1,164 @@
+"""Review (复查, art. 35) and re-review (复核, art. 36)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils import timezone
+
+from xinfang.matters.errors import Forbidden, InvalidInput
+from xinfang.matters.models import EventKind, Matter, ReviewOutcome, State
+from xinfang.matters.services._core import (
+    last_event,
+    lock,
+    require_role,
+    require_state,
+    require_text,
+    require_visible,
+    require_window_open,
+    resolve_time,
+    step,
+)
+from xinfang.org.access import memberships_of
+from xinfang.org.models import Membership, Unit
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+    User = AbstractBaseUser
+
+
+def _begin(matter: Matter, actor: User | None, expected_version: int | None,
+           at: datetime | None) -> tuple[Matter, datetime]:
+    if actor is not None:
+        require_visible(actor, matter)
+    matter = lock(matter, expected_version)
+    last = last_event(matter)
+    return matter, resolve_time(at, not_before=last.occurred_at if last else None)
+
+
+def _recorder(actor: User | None) -> Membership | None:
+    """Staff recording a petitioner's request made on paper or in person; None on the portal."""
+    if actor is None:
+        return None
+    membership = next((m for m in memberships_of(actor) if m.can_record_for_petitioner), None)
+    if membership is None:
+        raise Forbidden("您没有代为登记复查、复核申请的权限。")
+    return membership
+
+
+def _higher_body(unit: Unit | None, given: Unit | None, label: str) -> Unit:
+    body = given or (unit.parent if unit is not None else None)
+    if body is None:
+        raise InvalidInput(f"请指定{label}机关（原办理机关的上一级机关）。", field="body")
+    return body
+
+
+@transaction.atomic
+def matter_request_review(*, matter: Matter, actor: User | None, reasons: str,
+                          review_unit: Unit | None = None, expected_version: int | None = None,
+                          at: datetime | None = None) -> Matter:
+    """The petitioner asks the body one level up to review the reply, within 30 days."""
+    matter, when = _begin(matter, actor, expected_version, at)
+    require_state(matter, [State.REPLIED], "申请复查")
+    membership = _recorder(actor)
+    reasons = require_text(reasons, "reasons", "申请复查的理由")
+    require_window_open(
+        matter, "review_request", timezone.localtime(when).date(),
+        "请求复查应当自收到书面答复之日起30日内提出（《信访工作条例》第三十五条）。",
+    )
+    matter.review_unit = _higher_body(matter.lead_unit, review_unit, "复查")
+    step(matter, kind=EventKind.REVIEW_REQUESTED, actor=actor, membership=membership, at=when,
+         to_state=State.REVIEW_REQUESTED, fields=["review_unit"], text=reasons,
+         data={"review_unit": matter.review_unit.pk, "review_unit_name": matter.review_unit.name})
+    return matter
+
+
+@transaction.atomic
+def matter_decide_review(*, matter: Matter, actor: User, outcome: str, text: str,
+                         expected_version: int | None = None,
+                         at: datetime | None = None) -> Matter:
+    """复查意见书, within 30 days of the request."""
+    matter, when = _begin(matter, actor, expected_version, at)
+    require_state(matter, [State.REVIEW_REQUESTED], "作出复查意见")
+    membership = require_role(actor, "can_approve", matter.review_unit, "作出复查意见")
+    if outcome not in ReviewOutcome.values:
+        raise InvalidInput("请选择复查结论：维持、变更或撤销。", field="outcome")
+    text = require_text(text, "text", "复查意见")
+    step(matter, kind=EventKind.REVIEWED, actor=actor, membership=membership, at=when,
+         to_state=State.REVIEWED, text=text, data={"outcome": outcome})
+    return matter
+
+
+@transaction.atomic
+def matter_request_re_review(*, matter: Matter, actor: User | None, reasons: str,
+                             re_review_unit: Unit | None = None,
+                             expected_version: int | None = None,
+                             at: datetime | None = None) -> Matter:
+    """The petitioner asks for re-review of the review decision, within 30 days."""
+    matter, when = _begin(matter, actor, expected_version, at)
+    require_state(matter, [State.REVIEWED], "申请复核")
+    membership = _recorder(actor)
+    reasons = require_text(reasons, "reasons", "申请复核的理由")
+    require_window_open(
+        matter, "re_review_request", timezone.localtime(when).date(),
+        "请求复核应当自收到复查意见之日起30日内提出（《信访工作条例》第三十六条）。",
+    )
+    matter.re_review_unit = _higher_body(matter.review_unit, re_review_unit, "复核")
+    step(matter, kind=EventKind.RE_REVIEW_REQUESTED, actor=actor, membership=membership,
+         at=when, to_state=State.RE_REVIEW_REQUESTED, fields=["re_review_unit"], text=reasons,
+         data={"re_review_unit": matter.re_review_unit.pk,
+               "re_review_unit_name": matter.re_review_unit.name})
+    return matter
+
+
+@transaction.atomic
+def matter_record_hearing(*, matter: Matter, actor: User, start: date, end: date,
+                          note: str = "", expected_version: int | None = None) -> Matter:
+    """A hearing held during re-review; its days are not counted in the 30 days (art. 36)."""
+    matter, _ = _begin(matter, actor, expected_version, None)
+    require_state(matter, [State.RE_REVIEW_REQUESTED], "登记听证")
+    membership = require_role(actor, "can_approve", matter.re_review_unit, "登记听证")
+    today = timezone.localdate()
+    if end < start:
+        raise InvalidInput("听证结束日期不能早于开始日期。", field="end")
+    if end > today:
+        raise InvalidInput("听证结束后再登记听证时间。", field="end")
+    requested = matter.events.filter(kind=EventKind.RE_REVIEW_REQUESTED).last()
+    if requested and start < timezone.localtime(requested.occurred_at).date():
+        raise InvalidInput("听证不能早于复核申请。", field="start")
+    when = resolve_time(None)
+    step(matter, kind=EventKind.HEARING, actor=actor, membership=membership, at=when,
+         text=note.strip() or f"听证：{start:%Y-%m-%d}至{end:%Y-%m-%d}",
+         data={"start": start.isoformat(), "end": end.isoformat()})
+    return matter
+
+
+@transaction.atomic
+def matter_decide_re_review(*, matter: Matter, actor: User, outcome: str, text: str,
+                            expected_version: int | None = None,
+                            at: datetime | None = None) -> Matter:
+    """复核意见书. The same facts and reasons are then closed for good (art. 36 ¶3)."""
+    matter, when = _begin(matter, actor, expected_version, at)
+    require_state(matter, [State.RE_REVIEW_REQUESTED], "作出复核意见")
+    membership = require_role(actor, "can_approve", matter.re_review_unit, "作出复核意见")
+    if outcome not in ReviewOutcome.values:
+        raise InvalidInput("请选择复核结论：维持、变更或撤销。", field="outcome")
+    text = require_text(text, "text", "复核意见")
+    matter.is_final = True
+    step(matter, kind=EventKind.RE_REVIEWED, actor=actor, membership=membership, at=when,
+         to_state=State.RE_REVIEWED, fields=["is_final"], text=text,
+         data={"outcome": outcome})
+    return matter
+
+
+def review_window_closes(matter: Matter) -> date | None:
+    """For screens: the last day the petitioner may still ask for review or re-review."""
+    from xinfang.matters.services._core import clock
+
+    key = {State.REPLIED: "review_request", State.REVIEWED: "re_review_request"}.get(
+        State(matter.state))
+    window = clock(matter, key) if key else None
+    return window.due_on if window is not None and window.running else None
