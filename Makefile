@@ -21,7 +21,7 @@ LINT_PATHS := src tests benchmarks
 .PHONY: help venv run test lint typecheck bench clean
 
 help:
-	@sed -n '2,13s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
+	@sed -n '3,13s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
 
 # Rebuilt when pyproject.toml changes.  A venv left half-made (e.g. python3-venv missing, so no
 # pip) is thrown away and recreated.
