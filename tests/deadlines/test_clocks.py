@@ -82,7 +82,9 @@ class TestRuleTable:
         "re_review": (
             30, DayKind.CALENDAR, {"re_review_requested"}, {"re_reviewed", "closed"}, False,
         ),
-        "first_visit": (7, DayKind.WORKING, {"accepted"}, {"replied", "closed"}, False),
+        "first_visit": (
+            7, DayKind.WORKING, {"accepted_first_visit"}, {"replied", "closed"}, False
+        ),
     }  # fmt: skip
 
     def test_table_matches_regulation(self) -> None:
@@ -495,7 +497,10 @@ class TestNearestDue:
     def test_earliest_of_several(self) -> None:
         rules = dict(DEFAULT_RULES)
         rules["first_visit"] = rules["first_visit"].with_changes(enabled=True)
-        clocks = clocks_for(ev("accepted", date(2025, 9, 26)), rules=rules)
+        clocks = clocks_for(
+            ev("accepted", date(2025, 9, 26)), ev("accepted_first_visit", date(2025, 9, 26)),
+            rules=rules,
+        )
         # From Fri Sep 26: Sep 28, 29, 30, Oct 9, 10, 11, 13 -> the 7th is Mon Oct 13.
         assert only(clocks, "first_visit").due_on == date(2025, 10, 13)
         assert nearest_due(clocks) == date(2025, 10, 13)

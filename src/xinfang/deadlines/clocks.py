@@ -183,8 +183,8 @@ DEFAULT_RULES: dict[str, ClockRule] = {
             "本地规定：初次来访",
             7,
             DayKind.WORKING,
-            # Only meaningful for visits; the Django side decides whether to enable it.
-            starts_on=["accepted"],
+            # The Django side adds this event when it accepts a first-time visit.
+            starts_on=["accepted_first_visit"],
             stops_on=["replied", "closed"],
             enabled=False,
             local=True,

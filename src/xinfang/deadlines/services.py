@@ -85,6 +85,8 @@ def clock_events(events: Iterable[Event]) -> list[ClockEvent]:
         if kind == "registered":
             kind = "registered_at_office" if data.get("at_office") else "registered_direct"
         elif kind == "accepted":
+            if data.get("first_visit"):
+                result.append(ClockEvent(kind="accepted_first_visit", on=on))
             kind = "accepted_simplified" if data.get("simplified") else "accepted"
         elif kind == "extension_approved":
             data = {"days": int(data.get("days", 0))}

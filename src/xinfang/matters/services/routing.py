@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from xinfang.matters.errors import InvalidInput, InvalidState
-from xinfang.matters.models import EventKind, LegalChannel, Matter, MatterType, State
+from xinfang.matters.models import Channel, EventKind, LegalChannel, Matter, MatterType, State
 from xinfang.matters.selectors import is_visible
 from xinfang.matters.services._core import (
     last_event,
@@ -127,7 +127,9 @@ def matter_accept(*, matter: Matter, actor: User, simplified: bool = False, note
         matter, kind=EventKind.ACCEPTED, actor=actor, membership=membership, at=when,
         to_state=State.ACCEPTED, fields=["simplified"],
         text=note.strip() or f"{matter.lead_unit.name}受理" + ("（简易办理）" if simplified else ""),
-        data={"simplified": simplified, "unit": matter.lead_unit_id},
+        data={"simplified": simplified, "unit": matter.lead_unit_id,
+              # A visit that repeats nothing: the local first-visit clock applies if enabled.
+              "first_visit": matter.channel == Channel.VISIT and matter.repeat_of_id is None},
     )
     return matter
 
