@@ -128,6 +128,9 @@ STORAGES = {
         )
     },
 }
+# Development serves static files straight from the apps; production runs collectstatic.
+WHITENOISE_USE_FINDERS = DEBUG or DEV
+WHITENOISE_AUTOREFRESH = DEBUG
 XINFANG_MAX_ATTACHMENT_BYTES = env_int("XINFANG_MAX_ATTACHMENT_BYTES", 20 * 1024 * 1024)
 
 LOGIN_URL = "login"
