@@ -95,3 +95,20 @@ def at(*args: int) -> datetime:
     if len(args) == 3:
         args = (*args, 12)
     return timezone.make_aware(datetime(*args))
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings: Any) -> None:
+    # The default PBKDF2 hasher costs ~0.25 s per user: the world fixture would take seconds.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """`postgres_only` tests need real row locks and concurrent connections: skip elsewhere."""
+    if item.get_closest_marker("postgres_only") is None:
+        return
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if "postgresql" not in engine:
+        pytest.skip("needs PostgreSQL (run under scripts/with-postgres.sh)")

@@ -16,7 +16,9 @@ _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 _ID_RE = re.compile(r"^\d{17}[\dX]$")
 _MOBILE_RE = re.compile(r"^1\d{10}$")
-_PHONE_RE = re.compile(r"^[\d\-+() ]{5,20}$")
+# Checked after normalize_phone has dropped spaces, dashes and brackets: digits, with an
+# optional leading + for numbers outside the mainland.
+_PHONE_RE = re.compile(r"^\+?\d{5,20}$")
 
 
 class IdentityError(ValueError):

@@ -17,23 +17,45 @@ if TYPE_CHECKING:
     User = AbstractBaseUser | AnonymousUser
 
 
+def _own_unit_ids(user: User) -> set[int]:
+    return {m.unit_id for m in memberships_of(user)}
+
+
 def visible_matters(user: User) -> MatterQuerySet:
-    """Matters registered by, handled by, co-handled by or reviewed by a unit in the user's scope."""
+    """Matters registered by, handled by, co-handled by or reviewed by a unit in the user's scope.
+
+    An accusation is never shown to the people of a unit it accuses (arts. 30, 46), even when
+    their scope would cover it (the county government over its petition bureau, a director's
+    county-wide scope), unless their unit registered it: it reached them already, and someone
+    there has to pass it on to discipline inspection.
+    """
     scope = scope_unit_ids(user)
     if not scope:
         return Matter.objects.none()
     co = CoHandling.objects.filter(matter=OuterRef("pk"), unit_id__in=scope)
+    accusing_own = Matter.accused_units.through.objects.filter(
+        matter_id=OuterRef("pk"), unit_id__in=_own_unit_ids(user)
+    ).exclude(unit_id=OuterRef("office_id"))
     return Matter.objects.filter(
         Q(office_id__in=scope)
         | Q(lead_unit_id__in=scope)
         | Q(review_unit_id__in=scope)
         | Q(re_review_unit_id__in=scope)
         | Exists(co)
-    )
+    ).exclude(Q(type=MatterType.ACCUSATION) & Exists(accusing_own))
+
+
+def _accuses_own_unit(user: User, matter: Matter) -> bool:
+    if matter.type != MatterType.ACCUSATION:
+        return False
+    own = _own_unit_ids(user) - {matter.office_id}
+    return bool(own) and matter.accused_units.filter(id__in=own).exists()
 
 
 def is_visible(user: User, matter: Matter) -> bool:
     scope = scope_unit_ids(user)
+    if _accuses_own_unit(user, matter):
+        return False
     if {matter.office_id, matter.lead_unit_id, matter.review_unit_id,
             matter.re_review_unit_id} & scope:
         return True

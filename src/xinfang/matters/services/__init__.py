@@ -59,6 +59,7 @@ __all__ = [
     "matter_object",
     "matter_rate",
     "matter_record_hearing",
+    "matter_register",
     "matter_reply",
     "matter_request_extension",
     "matter_request_re_review",

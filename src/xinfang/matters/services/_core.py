@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -44,7 +44,15 @@ def resolve_time(at: datetime | date | None, *, not_before: datetime | None = No
     if at is None:
         return now
     if not isinstance(at, datetime):
-        at = datetime.combine(at, datetime.min.time().replace(hour=12))
+        # A bare date means some time that day: noon, moved within the day so that it is neither
+        # after now (today's date entered in the morning) nor before a step recorded earlier
+        # that same day.
+        day = at
+        at = timezone.make_aware(datetime.combine(day, time(12)))
+        if not_before is not None and timezone.localtime(not_before).date() == day:
+            at = max(at, not_before)
+        if day == timezone.localdate(now):
+            at = min(at, now)
     if timezone.is_naive(at):
         at = timezone.make_aware(at)
     if at > now + _FUTURE_SLACK:
@@ -56,9 +64,13 @@ def resolve_time(at: datetime | date | None, *, not_before: datetime | None = No
 
 def lock(matter: Matter, expected_version: int | None) -> Matter:
     """Re-read the matter under a row lock; refuse if someone changed it since it was shown."""
-    locked = Matter.objects.select_for_update().select_related("office", "lead_unit").get(
-        pk=matter.pk
-    )
+    # Lock the matter's row alone, then read it with its units. A locking query that joins the
+    # units locks their rows too (FOR UPDATE covers every joined table), so all work at an
+    # office, registrations included, would queue behind any one of its matters; and PostgreSQL
+    # drops the row from a joined FOR UPDATE whose join key another transaction just changed
+    # (a concurrent forward moving lead_unit), which surfaced as Matter.DoesNotExist.
+    Matter.objects.select_for_update().filter(pk=matter.pk).values_list("pk").get()
+    locked = Matter.objects.select_related("office", "lead_unit").get(pk=matter.pk)
     if expected_version is not None and locked.version != expected_version:
         raise Conflict("该事项已被他人更新，请刷新页面查看最新情况后再操作。")
     return locked

@@ -126,6 +126,12 @@ def matter_add_co_units(*, matter: Matter, actor: User, units: Sequence[Unit],
 def matter_declare_interest(*, matter: Matter, actor: User, reason: str) -> Matter:
     """回避: the actor declares an interest; they are taken off the matter if assigned."""
     matter, when = _begin(matter, actor, None, None)
+    # Read-only roles (auditor, supervisor) never lead or handle a matter and must not write to
+    # its timeline; the event is booked to the actor's unit on the matter where there is one.
+    acting = [m for m in memberships_of(actor) if not m.is_read_only]
+    if not acting:
+        raise Forbidden("您的角色只能查看信访事项，不承办，无需申报利害关系。")
+    membership = next((m for m in acting if m.unit_id == matter.lead_unit_id), acting[0])
     reason = require_text(reason, "reason", "利害关系的说明")
     if _declared(matter, actor):
         raise InvalidState("您已申报过与本事项的利害关系。")
@@ -138,7 +144,6 @@ def matter_declare_interest(*, matter: Matter, actor: User, reason: str) -> Matt
         matter.handler = None
         fields.append("handler")
     to_state = State.ACCEPTED if fields and matter.state == State.IN_HANDLING else None
-    membership = next(iter(memberships_of(actor)), None)
     step(matter, kind=EventKind.INTEREST_DECLARED, actor=actor, membership=membership, at=when,
          to_state=to_state, fields=fields, is_public=False,
          text="申报利害关系并回避" + ("，已解除其包案/承办" if fields else ""),
@@ -177,7 +182,9 @@ def matter_request_extension(*, matter: Matter, actor: User, days: int, reason: 
         raise InvalidState("办理期限只能延长一次（第三十四条），本事项已经延期。")
     if _pending_extension(matter) is not None:
         raise InvalidState("已有待审批的延期申请。")
-    if not isinstance(days, int) or not 1 <= days <= MAX_EXTENSION_DAYS:
+    # bool is an int subclass, but True is not "1 day" (a form or JSON slip); clocks.py refuses
+    # it too, so letting it through would store a request its approval cannot honour as asked.
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_EXTENSION_DAYS:
         raise InvalidInput(f"延长期限为1至{MAX_EXTENSION_DAYS}日（第三十四条）。", field="days")
     reason = require_text(reason, "reason", "延期理由")
     handling = clock(matter, "handling")
@@ -266,7 +273,8 @@ def matter_rate(*, matter: Matter, actor: User | None, rating: str, comment: str
         recorded_by=actor,
     )
     step(matter, kind=EventKind.RATED, actor=actor, membership=membership, at=when,
-         text=Rating(rating).label, data={"rating": rating})
+         # str(): the label is a lazy translation, which the event hash cannot serialise.
+         text=str(Rating(rating).label), data={"rating": rating})
     return evaluation
 
 
