@@ -110,7 +110,10 @@ def test_an_accusers_identity_cannot_be_revealed_to_the_accused(world, api):
         f"/matters/{matter.pk}/petitioners/{pid}/reveal", field="id_number"
     )
     assert r.status == 403
-    assert r.body["message"] == "检举控告人的身份信息只对登记机关和纪检监察机关可见（第四十六条）。"
+    assert r.body["message"] == (
+        "检举控告人的身份信息只对登记机关和纪检监察机关可见，"
+        "且不向被检举控告单位的人员披露（第四十六条）。"
+    )
     assert snapshot(matter) == before
 
 

@@ -53,7 +53,7 @@ def keys(clocks: list[Clock]) -> list[str]:
 class TestRuleTable:
     EXPECTED: dict[str, tuple[int, DayKind, set[str], set[str], bool]] = {
         "route": (
-            15, DayKind.CALENDAR, {"registered_at_office"},
+            15, DayKind.CALENDAR, {"registered_at_office", "objected"},
             {"forwarded", "assigned", "accepted", "accepted_simplified", "not_accepted",
              "guided", "linked", "closed"},
             False,
@@ -153,7 +153,7 @@ class TestStartsAndStops:
             ("review_requested", ["review"]),
             ("reviewed", ["re_review_request"]),
             ("re_review_requested", ["re_review"]),
-            ("objected", []),
+            ("objected", ["route"]),
             ("not_accepted", []),
             ("guided", []),
             ("linked", []),
@@ -245,9 +245,11 @@ class TestAcceptanceAndObjection:
             ev("objected", date(2025, 10, 9)),
             ev("forwarded", date(2025, 10, 13)),
         )
-        assert keys(clocks) == ["acceptance", "objection", "acceptance", "objection"]
-        first_acc, first_obj, second_acc, second_obj = clocks
+        assert keys(clocks) == ["acceptance", "objection", "route", "acceptance", "objection"]
+        first_acc, first_obj, route, second_acc, second_obj = clocks
         assert first_acc.stopped_on == first_obj.stopped_on == date(2025, 10, 9)
+        # Back at the office, the office must route it again within 15 days.
+        assert (route.started_on, route.stopped_on) == (date(2025, 10, 9), date(2025, 10, 13))
         assert not first_acc.late
         assert not first_obj.late
         # Mon Oct 13 + 15 = Tue Oct 28; five working days: Oct 14, 15, 16, 17, 20.

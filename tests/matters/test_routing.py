@@ -81,8 +81,19 @@ def test_forwarding_to_an_inactive_unit_is_refused(world):
 
 def test_a_forwarded_matter_cannot_be_forwarded_again_by_the_office(world):
     m = walk(world, "forwarded")
-    with on(LATER), refused(m, InvalidState, "转送"):
+    with on(LATER), refused(m, Forbidden, "县人社局.*转送"):
         services.matter_forward(matter=m, actor=world.director, to_unit=world.other)
+
+
+def test_the_receiving_department_may_assign_it_down_to_the_township(world):
+    m = walk(world, "forwarded")
+    with on(LATER):
+        m = services.matter_assign(matter=m, actor=world.unit_lead, to_unit=world.town)
+    assert (m.state, m.lead_unit) == (State.ASSIGNED, world.town)
+    with on(LATER):
+        m = services.matter_object(matter=m, actor=world.town_lead, reason="不属本镇职责")
+    # The objection goes back to the department that sent it, not to the petition office.
+    assert (m.state, m.lead_unit) == (State.REGISTERED, world.dept)
 
 
 def test_a_handler_cannot_forward(world):

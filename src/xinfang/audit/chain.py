@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -47,12 +47,16 @@ class Break:
     reason: str
 
 
-def verify_events(events: Iterable[Event]) -> list[Break]:
-    """Check events ordered by (matter, seq): numbering, links and hashes."""
+def verify_events(
+    events: Iterable[Event], heads: Mapping[int, tuple[int, str]] | None = None
+) -> list[Break]:
+    """Check events ordered by (matter, seq): numbering, links and hashes; and, given each
+    matter's stored head (last seq, last hash), that no event is missing at the end."""
     breaks: list[Break] = []
     current: int | None = None
     expected_seq = 1
     prev = GENESIS
+    seen: dict[int, tuple[int, str]] = {}
     for event in events:
         if event.matter_id != current:
             current, expected_seq, prev = event.matter_id, 1, GENESIS
@@ -64,10 +68,22 @@ def verify_events(events: Iterable[Event]) -> list[Break]:
             breaks.append(Break(event.matter_id, event.seq, "content changed after recording"))
         expected_seq = event.seq + 1
         prev = event.hash
+        seen[event.matter_id] = (event.seq, event.hash)
+    for matter_id, head in (heads or {}).items():
+        if seen.get(matter_id, (0, "")) != head:
+            last = seen.get(matter_id, (0, ""))[0]
+            breaks.append(Break(matter_id, head[0],
+                                f"timeline ends at event #{last}, the matter records #{head[0]}"))
     return breaks
 
 
 def verify_all() -> list[Break]:
-    from xinfang.matters.models import Event
+    from xinfang.matters.models import Event, Matter
 
-    return verify_events(Event.objects.order_by("matter_id", "seq").iterator(5000))
+    heads = {
+        pk: (seq, digest)
+        for pk, seq, digest in Matter.objects.values_list(
+            "pk", "last_event_seq", "last_event_hash"
+        ).iterator(5000)
+    }
+    return verify_events(Event.objects.order_by("matter_id", "seq").iterator(5000), heads)

@@ -97,7 +97,8 @@ DEFAULT_RULES: dict[str, ClockRule] = {
             f"{REGULATION}第二十二条",
             15,
             DayKind.CALENDAR,
-            starts_on=["registered_at_office"],
+            # An objection sends the matter back to the office, which must route it again.
+            starts_on=["registered_at_office", "objected"],
             stops_on=["forwarded", "assigned", *_ROUTING_OUTCOMES],
         ),
         _rule(

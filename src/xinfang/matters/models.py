@@ -180,6 +180,9 @@ class Matter(models.Model):
     due_date = models.DateField(_("next due date"), null=True, blank=True)
     calendar_warning = models.BooleanField(default=False)
     version = models.PositiveIntegerField(default=0)
+    # The head of the timeline's hash chain: a deleted last event is caught by comparing it.
+    last_event_seq = models.PositiveIntegerField(default=0)
+    last_event_hash = models.CharField(max_length=64, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
     )

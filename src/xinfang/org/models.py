@@ -79,7 +79,7 @@ class Unit(models.Model):
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     short_name = models.CharField(
-        _("short name for matter numbers"), max_length=10, help_text=_("e.g. 清信")
+        _("short name for matter numbers"), max_length=10, unique=True, help_text=_("e.g. 清信")
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)

@@ -38,7 +38,9 @@ def keyring() -> Keyring:
     return _keyring[1]
 
 
-def resolve_time(at: datetime | date | None, *, not_before: datetime | None = None) -> datetime:
+def resolve_time(
+    at: datetime | date | None, *, not_before: datetime | None = None, field: str = "at"
+) -> datetime:
     """When a step happened: now, or a past moment being recorded after the fact."""
     now = timezone.now()
     if at is None:
@@ -56,9 +58,9 @@ def resolve_time(at: datetime | date | None, *, not_before: datetime | None = No
     if timezone.is_naive(at):
         at = timezone.make_aware(at)
     if at > now + _FUTURE_SLACK:
-        raise InvalidInput("日期不能晚于当前时间。", field="at")
+        raise InvalidInput("日期不能晚于当前时间。", field=field)
     if not_before is not None and at < not_before:
-        raise InvalidInput("日期不能早于该事项上一步办理的时间。", field="at")
+        raise InvalidInput("日期不能早于该事项上一步办理的时间。", field=field)
     return at
 
 
@@ -74,6 +76,23 @@ def lock(matter: Matter, expected_version: int | None) -> Matter:
     if expected_version is not None and locked.version != expected_version:
         raise Conflict("该事项已被他人更新，请刷新页面查看最新情况后再操作。")
     return locked
+
+
+def begin(matter: Matter, actor: User | None, expected_version: int | None,
+          at: datetime | date | None) -> tuple[Matter, datetime]:
+    """Start a step: lock the matter, check the actor still sees it, resolve when it happened.
+
+    Visibility is checked on the locked row, so a matter that moved out of the actor's scope
+    while the page was open is refused, not acted on. `actor` None is the petitioner on the
+    public side (who proves their right with the query code, checked by the caller).
+    """
+    if actor is not None:
+        require_visible(actor, matter)
+    matter = lock(matter, expected_version)
+    if actor is not None:
+        require_visible(actor, matter)
+    last = last_event(matter)
+    return matter, resolve_time(at, not_before=last.occurred_at if last else None)
 
 
 def require_visible(actor: User, matter: Matter) -> None:
@@ -143,6 +162,10 @@ def append_event(
     )
     event.hash = event_hash(event)
     event.save(force_insert=True)
+    matter.last_event_seq, matter.last_event_hash = event.seq, event.hash
+    Matter.objects.filter(pk=matter.pk).update(
+        last_event_seq=event.seq, last_event_hash=event.hash
+    )
     return event
 
 

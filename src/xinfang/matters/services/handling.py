@@ -22,14 +22,11 @@ from xinfang.matters.models import (
     State,
 )
 from xinfang.matters.services._core import (
+    begin,
     clock,
-    last_event,
-    lock,
     require_role,
     require_state,
     require_text,
-    require_visible,
-    resolve_time,
     step,
 )
 from xinfang.org.access import memberships_of
@@ -42,15 +39,6 @@ if TYPE_CHECKING:
 
 MAX_EXTENSION_DAYS = 30  # art. 34
 HANDLING = (State.ACCEPTED, State.IN_HANDLING)
-
-
-def _begin(matter: Matter, actor: User | None, expected_version: int | None,
-           at: datetime | None) -> tuple[Matter, datetime]:
-    if actor is not None:
-        require_visible(actor, matter)
-    matter = lock(matter, expected_version)
-    last = last_event(matter)
-    return matter, resolve_time(at, not_before=last.occurred_at if last else None)
 
 
 def _ancestors(unit: Unit) -> list[int]:
@@ -71,7 +59,7 @@ def matter_assign_owners(*, matter: Matter, actor: User, leader: User, handler: 
                          expected_version: int | None = None,
                          at: datetime | None = None) -> Matter:
     """领导包案: exactly one owning leader, and the handler who does the work."""
-    matter, when = _begin(matter, actor, expected_version, at)
+    matter, when = begin(matter, actor, expected_version, at)
     require_state(matter, HANDLING, "指定包案领导和承办人")
     membership = require_role(actor, "can_assign", matter.lead_unit, "指定包案领导和承办人")
     leader_units = _ancestors(matter.lead_unit)
@@ -105,7 +93,7 @@ def matter_add_co_units(*, matter: Matter, actor: User, units: Sequence[Unit],
                         expected_version: int | None = None,
                         at: datetime | None = None) -> Matter:
     """联合办案: add units that handle the matter together with the responsible unit."""
-    matter, when = _begin(matter, actor, expected_version, at)
+    matter, when = begin(matter, actor, expected_version, at)
     require_state(matter, HANDLING, "增加协办单位")
     membership = require_role(actor, "can_assign", matter.lead_unit, "增加协办单位")
     existing = set(CoHandling.objects.filter(matter=matter).values_list("unit_id", flat=True))
@@ -125,7 +113,7 @@ def matter_add_co_units(*, matter: Matter, actor: User, units: Sequence[Unit],
 @transaction.atomic
 def matter_declare_interest(*, matter: Matter, actor: User, reason: str) -> Matter:
     """回避: the actor declares an interest; they are taken off the matter if assigned."""
-    matter, when = _begin(matter, actor, None, None)
+    matter, when = begin(matter, actor, None, None)
     # Read-only roles (auditor, supervisor) never lead or handle a matter and must not write to
     # its timeline; the event is booked to the actor's unit on the matter where there is one.
     acting = [m for m in memberships_of(actor) if not m.is_read_only]
@@ -173,7 +161,7 @@ def matter_request_extension(*, matter: Matter, actor: User, days: int, reason: 
                              expected_version: int | None = None,
                              at: datetime | None = None) -> Matter:
     """Ask the head of the body for the one extension the regulation allows (art. 34)."""
-    matter, when = _begin(matter, actor, expected_version, at)
+    matter, when = begin(matter, actor, expected_version, at)
     require_state(matter, HANDLING, "申请延期")
     membership = _require_handler(actor, matter, "申请延期")
     if matter.simplified:
@@ -205,7 +193,7 @@ def matter_decide_extension(*, matter: Matter, actor: User, approve: bool, note:
                             expected_version: int | None = None,
                             at: datetime | None = None) -> Matter:
     """The head of the body approves or refuses a pending extension request."""
-    matter, when = _begin(matter, actor, expected_version, at)
+    matter, when = begin(matter, actor, expected_version, at)
     require_state(matter, HANDLING, "审批延期")
     membership = require_role(actor, "can_approve", matter.lead_unit, "审批延期")
     pending = _pending_extension(matter)
@@ -228,7 +216,7 @@ def matter_reply(*, matter: Matter, actor: User, text: str, decision: str = "",
                  basis: str = "", expected_version: int | None = None,
                  at: datetime | None = None) -> Matter:
     """The written reply. A 申诉求决 reply states its decision and legal basis (art. 32)."""
-    matter, when = _begin(matter, actor, expected_version, at)
+    matter, when = begin(matter, actor, expected_version, at)
     require_state(matter, HANDLING, "答复")
     membership = _require_handler(actor, matter, "答复")
     text = require_text(text, "text", "答复意见")
@@ -255,7 +243,7 @@ def matter_rate(*, matter: Matter, actor: User | None, rating: str, comment: str
                 at: datetime | None = None) -> Evaluation:
     """The petitioner's rating of the reply, once. `actor` is the staff member recording it
     (by phone or on paper), or None when the petitioner rates on the public side."""
-    matter, when = _begin(matter, actor, None, at)
+    matter, when = begin(matter, actor, None, at)
     membership = None
     if actor is not None:
         candidates = [m for m in memberships_of(actor) if m.can_record_for_petitioner]
@@ -286,7 +274,7 @@ def matter_close(*, matter: Matter, actor: User, note: str = "",
                  expected_version: int | None = None, at: datetime | None = None) -> Matter:
     """办结. After a reply or a review decision the petitioner's window to ask for the next step
     must have passed, unless they have rated the outcome."""
-    matter, when = _begin(matter, actor, expected_version, at)
+    matter, when = begin(matter, actor, expected_version, at)
     require_state(matter, (*ALWAYS_CLOSABLE, State.REPLIED, State.REVIEWED), "办结")
     membership = None
     for unit in (matter.lead_unit, matter.office):

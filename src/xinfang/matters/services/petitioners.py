@@ -56,7 +56,10 @@ def petitioner_reveal(*, petitioner: Petitioner, actor: AbstractBaseUser, field:
     matter = petitioner.matter
     require_visible(actor, matter)
     if not can_see_identity(actor, matter):
-        raise Forbidden("检举控告人的身份信息只对登记机关和纪检监察机关可见（第四十六条）。")
+        raise Forbidden(
+            "检举控告人的身份信息只对登记机关和纪检监察机关可见，"
+            "且不向被检举控告单位的人员披露（第四十六条）。"
+        )
     sealed = {AccessLog.Field.ID_NUMBER: petitioner.id_sealed,
               AccessLog.Field.PHONE: petitioner.phone_sealed}
     if field not in sealed:

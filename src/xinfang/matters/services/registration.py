@@ -193,7 +193,7 @@ def matter_register(
     title = (title or "").strip() or content.replace("\n", " ")[:30]
     if len(title) > 200:
         raise InvalidInput("标题不超过200字。", field="title")
-    received = resolve_time(received_at)
+    received = resolve_time(received_at, field="received_at")
     if channel == Channel.TRANSFERRED and not source_reference.strip():
         raise InvalidInput("上级转来的事项请填写转来机关的文号或编号。", field="source_reference")
     if accused_units and type != MatterType.ACCUSATION:

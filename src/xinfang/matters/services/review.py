@@ -11,12 +11,10 @@ from django.utils import timezone
 from xinfang.matters.errors import Forbidden, InvalidInput
 from xinfang.matters.models import EventKind, Matter, ReviewOutcome, State
 from xinfang.matters.services._core import (
-    last_event,
-    lock,
+    begin,
     require_role,
     require_state,
     require_text,
-    require_visible,
     require_window_open,
     resolve_time,
     step,
@@ -30,15 +28,6 @@ if TYPE_CHECKING:
     User = AbstractBaseUser
 
 
-def _begin(matter: Matter, actor: User | None, expected_version: int | None,
-           at: datetime | None) -> tuple[Matter, datetime]:
-    if actor is not None:
-        require_visible(actor, matter)
-    matter = lock(matter, expected_version)
-    last = last_event(matter)
-    return matter, resolve_time(at, not_before=last.occurred_at if last else None)
-
-
 def _recorder(actor: User | None) -> Membership | None:
     """Staff recording a petitioner's request made on paper or in person; None on the portal."""
     if actor is None:
@@ -49,10 +38,18 @@ def _recorder(actor: User | None) -> Membership | None:
     return membership
 
 
-def _higher_body(unit: Unit | None, given: Unit | None, label: str) -> Unit:
-    body = given or (unit.parent if unit is not None else None)
+def _higher_body(matter: Matter, below: Unit | None, given: Unit | None, label: str) -> Unit:
+    """The body one level up from `below`, or the one the petitioner named; never the body
+    whose decision is challenged, an inactive one, or one the matter accuses."""
+    body = given or (below.parent if below is not None else None)
     if body is None:
         raise InvalidInput(f"请指定{label}机关（原办理机关的上一级机关）。", field="body")
+    if not body.is_active:
+        raise InvalidInput(f"{body.name}已停用，不能作为{label}机关。", field="body")
+    if below is not None and body.pk == below.pk:
+        raise InvalidInput(f"{label}机关不能是原办理机关本身。", field="body")
+    if matter.accused_units.filter(pk=body.pk).exists():
+        raise InvalidInput(f"被检举控告的单位不能作为{label}机关（第四十六条）。", field="body")
     return body
 
 
@@ -61,7 +58,7 @@ def matter_request_review(*, matter: Matter, actor: User | None, reasons: str,
                           review_unit: Unit | None = None, expected_version: int | None = None,
                           at: datetime | None = None) -> Matter:
     """The petitioner asks the body one level up to review the reply, within 30 days."""
-    matter, when = _begin(matter, actor, expected_version, at)
+    matter, when = begin(matter, actor, expected_version, at)
     require_state(matter, [State.REPLIED], "申请复查")
     membership = _recorder(actor)
     reasons = require_text(reasons, "reasons", "申请复查的理由")
@@ -69,7 +66,7 @@ def matter_request_review(*, matter: Matter, actor: User | None, reasons: str,
         matter, "review_request", timezone.localtime(when).date(),
         "请求复查应当自收到书面答复之日起30日内提出（《信访工作条例》第三十五条）。",
     )
-    matter.review_unit = _higher_body(matter.lead_unit, review_unit, "复查")
+    matter.review_unit = _higher_body(matter, matter.lead_unit, review_unit, "复查")
     step(matter, kind=EventKind.REVIEW_REQUESTED, actor=actor, membership=membership, at=when,
          to_state=State.REVIEW_REQUESTED, fields=["review_unit"], text=reasons,
          data={"review_unit": matter.review_unit.pk, "review_unit_name": matter.review_unit.name})
@@ -81,7 +78,7 @@ def matter_decide_review(*, matter: Matter, actor: User, outcome: str, text: str
                          expected_version: int | None = None,
                          at: datetime | None = None) -> Matter:
     """复查意见书, within 30 days of the request."""
-    matter, when = _begin(matter, actor, expected_version, at)
+    matter, when = begin(matter, actor, expected_version, at)
     require_state(matter, [State.REVIEW_REQUESTED], "作出复查意见")
     membership = require_role(actor, "can_approve", matter.review_unit, "作出复查意见")
     if outcome not in ReviewOutcome.values:
@@ -98,7 +95,7 @@ def matter_request_re_review(*, matter: Matter, actor: User | None, reasons: str
                              expected_version: int | None = None,
                              at: datetime | None = None) -> Matter:
     """The petitioner asks for re-review of the review decision, within 30 days."""
-    matter, when = _begin(matter, actor, expected_version, at)
+    matter, when = begin(matter, actor, expected_version, at)
     require_state(matter, [State.REVIEWED], "申请复核")
     membership = _recorder(actor)
     reasons = require_text(reasons, "reasons", "申请复核的理由")
@@ -106,7 +103,7 @@ def matter_request_re_review(*, matter: Matter, actor: User | None, reasons: str
         matter, "re_review_request", timezone.localtime(when).date(),
         "请求复核应当自收到复查意见之日起30日内提出（《信访工作条例》第三十六条）。",
     )
-    matter.re_review_unit = _higher_body(matter.review_unit, re_review_unit, "复核")
+    matter.re_review_unit = _higher_body(matter, matter.review_unit, re_review_unit, "复核")
     step(matter, kind=EventKind.RE_REVIEW_REQUESTED, actor=actor, membership=membership,
          at=when, to_state=State.RE_REVIEW_REQUESTED, fields=["re_review_unit"], text=reasons,
          data={"re_review_unit": matter.re_review_unit.pk,
@@ -118,7 +115,7 @@ def matter_request_re_review(*, matter: Matter, actor: User | None, reasons: str
 def matter_record_hearing(*, matter: Matter, actor: User, start: date, end: date,
                           note: str = "", expected_version: int | None = None) -> Matter:
     """A hearing held during re-review; its days are not counted in the 30 days (art. 36)."""
-    matter, _ = _begin(matter, actor, expected_version, None)
+    matter, _ = begin(matter, actor, expected_version, None)
     require_state(matter, [State.RE_REVIEW_REQUESTED], "登记听证")
     membership = require_role(actor, "can_approve", matter.re_review_unit, "登记听证")
     today = timezone.localdate()
@@ -141,7 +138,7 @@ def matter_decide_re_review(*, matter: Matter, actor: User, outcome: str, text: 
                             expected_version: int | None = None,
                             at: datetime | None = None) -> Matter:
     """复核意见书. The same facts and reasons are then closed for good (art. 36 ¶3)."""
-    matter, when = _begin(matter, actor, expected_version, at)
+    matter, when = begin(matter, actor, expected_version, at)
     require_state(matter, [State.RE_REVIEW_REQUESTED], "作出复核意见")
     membership = require_role(actor, "can_approve", matter.re_review_unit, "作出复核意见")
     if outcome not in ReviewOutcome.values:

@@ -12,6 +12,7 @@ from xinfang.matters.errors import InvalidInput, InvalidState
 from xinfang.matters.models import Channel, EventKind, LegalChannel, Matter, MatterType, State
 from xinfang.matters.selectors import is_visible
 from xinfang.matters.services._core import (
+    begin,
     last_event,
     lock,
     require_role,
@@ -35,19 +36,13 @@ IN_HANDLING = (State.ACCEPTED, State.IN_HANDLING, State.REVIEW_REQUESTED,
                State.RE_REVIEW_REQUESTED)
 
 
-def _begin(matter: Matter, actor: User, expected_version: int | None, at: datetime | None
-           ) -> tuple[Matter, datetime]:
-    require_visible(actor, matter)
-    matter = lock(matter, expected_version)
-    last = last_event(matter)
-    return matter, resolve_time(at, not_before=last.occurred_at if last else None)
-
-
 def _send(matter: Matter, *, actor: User, to_unit: Unit, kind: str, to_state: str, note: str,
           expected_version: int | None, at: datetime | None) -> Matter:
     action = "转送" if kind == EventKind.FORWARDED else "交办"
-    matter, when = _begin(matter, actor, expected_version, at)
-    require_state(matter, [State.REGISTERED], action)
+    matter, when = begin(matter, actor, expected_version, at)
+    # A body that received a matter may pass it on before accepting it (a county department
+    # assigning it down to the township where it arises).
+    require_state(matter, BEFORE_ACCEPTANCE, action)
     membership = require_role(actor, "can_route", matter.lead_unit, action)
     if not to_unit.is_active:
         raise InvalidInput(f"{to_unit.name}已停用，不能{action}。", field="to_unit")
@@ -87,7 +82,7 @@ def matter_assign(*, matter: Matter, actor: User, to_unit: Unit, note: str = "",
 def matter_object(*, matter: Matter, actor: User, reason: str,
                   expected_version: int | None = None, at: datetime | None = None) -> Matter:
     """The receiving body is not competent: object within 5 working days, with reasons (art. 23)."""
-    matter, when = _begin(matter, actor, expected_version, at)
+    matter, when = begin(matter, actor, expected_version, at)
     require_state(matter, [State.FORWARDED, State.ASSIGNED], "提出异议")
     membership = require_role(actor, "can_route", matter.lead_unit, "提出异议")
     reason = require_text(reason, "reason", "异议理由")
@@ -117,7 +112,7 @@ def matter_accept(*, matter: Matter, actor: User, simplified: bool = False, note
                   expected_version: int | None = None, at: datetime | None = None) -> Matter:
     """受理: the competent body accepts; the handling clock starts (60 days, art. 34), or the
     simplified one (10 working days) for a clear, simple matter."""
-    matter, when = _begin(matter, actor, expected_version, at)
+    matter, when = begin(matter, actor, expected_version, at)
     require_state(matter, BEFORE_ACCEPTANCE, "受理")
     membership = require_role(actor, "can_route", matter.lead_unit, "受理")
     if _repeat_of_final(matter):
@@ -138,7 +133,7 @@ def matter_accept(*, matter: Matter, actor: User, simplified: bool = False, note
 def matter_decline(*, matter: Matter, actor: User, reason: str,
                    expected_version: int | None = None, at: datetime | None = None) -> Matter:
     """不予受理, with the reasons told to the petitioner in writing."""
-    matter, when = _begin(matter, actor, expected_version, at)
+    matter, when = begin(matter, actor, expected_version, at)
     require_state(matter, BEFORE_ACCEPTANCE, "作不予受理处理")
     membership = require_role(actor, "can_route", matter.lead_unit, "作不予受理处理")
     reason = require_text(reason, "reason", "不予受理的理由")
@@ -152,7 +147,7 @@ def matter_guide(*, matter: Matter, actor: User, legal_channel: str, reason: str
                  expected_version: int | None = None, at: datetime | None = None) -> Matter:
     """诉访分离: a request that belongs in litigation, arbitration or reconsideration is guided
     there with a written notice (arts. 28, 31)."""
-    matter, when = _begin(matter, actor, expected_version, at)
+    matter, when = begin(matter, actor, expected_version, at)
     require_state(matter, BEFORE_ACCEPTANCE, "引导至法定途径")
     membership = require_role(actor, "can_route", matter.lead_unit, "引导至法定途径")
     if matter.type != MatterType.REQUEST:
