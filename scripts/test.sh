@@ -75,7 +75,7 @@ run_pytest() {
     local dir="$OUT/$name"
     rm -rf "$dir"
     mkdir -p "$dir/var"
-    XINFANG_DATA_DIR="$dir/var" "${wrapper[@]}" "$PYTEST" "${COLOR[@]}" \
+    XINFANG_DATA_DIR="$dir/var" XINFANG_TEST_SQLITE_NAME="$dir/var/test.sqlite3" "${wrapper[@]}" "$PYTEST" "${COLOR[@]}" \
         --junitxml="$dir/junit.xml" -o junit_suite_name="xinfang-$name" "$@" 2>&1 |
         tee "$dir/pytest.log"
     return "${PIPESTATUS[0]}"
