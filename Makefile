@@ -6,8 +6,8 @@
 #                    pass pytest args with ARGS, e.g.  make test ARGS="tests/deadlines -x"
 #   make lint        ruff check + ruff format --check
 #   make typecheck   mypy
-#   make bench       benchmarks/seed_and_measure.py (SQLite; for PostgreSQL:
-#                    scripts/with-postgres.sh make bench)
+#   make bench       benchmarks/seed_and_measure.py (SQLite; ARGS="--matters 100000";
+#                    on PostgreSQL: scripts/with-postgres.sh make bench)
 #   make clean       remove .venv, caches and test output (keeps ./var, your dev database)
 
 PYTHON ?= python3
@@ -54,7 +54,7 @@ typecheck: venv
 
 bench: export XINFANG_DEV = 1
 bench: venv
-	$(BIN)/python benchmarks/seed_and_measure.py
+	$(BIN)/python benchmarks/seed_and_measure.py $${DATABASE_URL:+--database-url "$$DATABASE_URL"} $(ARGS)
 
 clean:
 	rm -rf $(VENV) test-output build .pytest_cache .mypy_cache .ruff_cache src/*.egg-info

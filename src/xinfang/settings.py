@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "xinfang.audit",
     "xinfang.api",
     "xinfang.desk",
+    "xinfang.demo",
 ]
 
 MIDDLEWARE = [
