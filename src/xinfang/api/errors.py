@@ -1,7 +1,9 @@
-"""Every error the API gives is JSON: {"message": "<中文说明>", "code": "<code>", "field": ...}.
+"""Every error the API gives is JSON: {"message": "<说明>", "code": "<code>", "field": ...}.
 
 Domain errors keep their own status, code and message: the API adds nothing to the services'
-wording. Request validation (422) and transport errors get a Chinese message here.
+wording. Request validation (422) and transport errors get their message here. Messages are in
+the request's language (LocaleMiddleware: Accept-Language), Chinese unless the caller asks for
+English; the Chinese text is the msgid.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from xinfang.matters.errors import DomainError
@@ -21,89 +25,90 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("xinfang.api")
 
-UNAUTHORIZED = (
+UNAUTHORIZED = gettext_lazy(
     "未登录，或API令牌无效、已吊销。"
     "请在请求头中提供 Authorization: Bearer xf_…（令牌由管理员用 xinfang api_token create 生成）。"
 )
 
-# Field names as people at the desk call them, for validation messages.
-FIELD_LABELS: Mapping[str, str] = {
-    "channel": "信访形式",
-    "received_at": "收到时间",
-    "title": "标题",
-    "content": "信访事项内容",
-    "type": "信访事项类型",
-    "category": "内容分类",
-    "region": "问题属地",
-    "petitioners": "信访人",
-    "name": "姓名",
-    "phone": "电话",
-    "id_number": "身份证号码",
-    "address": "地址",
-    "email": "电子邮箱",
-    "is_collective": "是否集体访",
-    "head_count": "人数",
-    "source_reference": "转来文号",
-    "accused_unit_ids": "被检举控告单位",
-    "office_id": "登记单位",
-    "version": "版本号",
-    "at": "办理时间",
-    "to_unit_id": "接收单位",
-    "reason": "理由",
-    "reasons": "理由",
-    "note": "说明",
-    "simplified": "简易办理",
-    "legal_channel": "法定途径",
-    "leader_id": "包案领导",
-    "handler_id": "承办人",
-    "unit_ids": "协办单位",
-    "days": "延长天数",
-    "approve": "审批结果",
-    "text": "意见",
-    "decision": "处理意见",
-    "basis": "处理依据",
-    "outcome": "结论",
-    "review_unit_id": "复查机关",
-    "re_review_unit_id": "复核机关",
-    "start": "开始日期",
-    "end": "结束日期",
-    "original": "原事项",
-    "rating": "评价",
-    "comment": "评价意见",
-    "field": "查看项目",
-    "purpose": "查看目的",
-    "state": "状态",
-    "open": "是否未办结",
-    "unit_id": "责任单位",
-    "limit": "每页条数",
-    "offset": "起始位置",
-    "ref": "事项编号或ID",
-    "pid": "信访人ID",
+# Field names as people at the desk call them, for validation messages (lazy: translated when
+# a message is made, in the request's language).
+FIELD_LABELS: Mapping[str, Any] = {
+    "channel": gettext_lazy("信访形式"),
+    "received_at": gettext_lazy("收到时间"),
+    "title": gettext_lazy("标题"),
+    "content": gettext_lazy("信访事项内容"),
+    "type": gettext_lazy("信访事项类型"),
+    "category": gettext_lazy("内容分类"),
+    "region": gettext_lazy("问题属地"),
+    "petitioners": gettext_lazy("信访人"),
+    "name": gettext_lazy("姓名"),
+    "phone": gettext_lazy("电话"),
+    "id_number": gettext_lazy("身份证号码"),
+    "address": gettext_lazy("地址"),
+    "email": gettext_lazy("电子邮箱"),
+    "is_collective": gettext_lazy("是否集体访"),
+    "head_count": gettext_lazy("人数"),
+    "source_reference": gettext_lazy("转来文号"),
+    "accused_unit_ids": gettext_lazy("被检举控告单位"),
+    "office_id": gettext_lazy("登记单位"),
+    "version": gettext_lazy("版本号"),
+    "at": gettext_lazy("办理时间"),
+    "to_unit_id": gettext_lazy("接收单位"),
+    "reason": gettext_lazy("理由"),
+    "reasons": gettext_lazy("理由"),
+    "note": gettext_lazy("说明"),
+    "simplified": gettext_lazy("简易办理"),
+    "legal_channel": gettext_lazy("法定途径"),
+    "leader_id": gettext_lazy("包案领导"),
+    "handler_id": gettext_lazy("承办人"),
+    "unit_ids": gettext_lazy("协办单位"),
+    "days": gettext_lazy("延长天数"),
+    "approve": gettext_lazy("审批结果"),
+    "text": gettext_lazy("意见"),
+    "decision": gettext_lazy("处理意见"),
+    "basis": gettext_lazy("处理依据"),
+    "outcome": gettext_lazy("结论"),
+    "review_unit_id": gettext_lazy("复查机关"),
+    "re_review_unit_id": gettext_lazy("复核机关"),
+    "start": gettext_lazy("开始日期"),
+    "end": gettext_lazy("结束日期"),
+    "original": gettext_lazy("原事项"),
+    "rating": gettext_lazy("评价"),
+    "comment": gettext_lazy("评价意见"),
+    "field": gettext_lazy("查看项目"),
+    "purpose": gettext_lazy("查看目的"),
+    "state": gettext_lazy("状态"),
+    "open": gettext_lazy("是否未办结"),
+    "unit_id": gettext_lazy("责任单位"),
+    "limit": gettext_lazy("每页条数"),
+    "offset": gettext_lazy("起始位置"),
+    "ref": gettext_lazy("事项编号或ID"),
+    "pid": gettext_lazy("信访人ID"),
 }
 
-# Pydantic's error types, said in Chinese. Anything not listed is "取值无效".
-_PROBLEMS: Mapping[str, str] = {
-    "missing": "必须填写",
-    "string_type": "应为文本",
-    "int_type": "应为整数",
-    "int_parsing": "应为整数",
-    "int_from_float": "应为整数",
-    "float_parsing": "应为数字",
-    "bool_type": "应为 true 或 false",
-    "bool_parsing": "应为 true 或 false",
-    "datetime_type": "应为日期时间，如 2026-03-02T09:30:00+08:00",
-    "datetime_parsing": "应为日期时间，如 2026-03-02T09:30:00+08:00",
-    "datetime_from_date_parsing": "应为日期时间，如 2026-03-02T09:30:00+08:00",
-    "date_type": "应为日期，如 2026-03-02",
-    "date_parsing": "应为日期，如 2026-03-02",
-    "date_from_datetime_parsing": "应为日期，如 2026-03-02",
-    "date_from_datetime_inexact": "应为日期，如 2026-03-02",
-    "list_type": "应为列表",
-    "model_type": "应为对象",
-    "dict_type": "应为对象",
-    "model_attributes_type": "应为对象",
-    "extra_forbidden": "不是可以填写的项目",
-    "json_invalid": "不是有效的JSON",
+# Pydantic's error types, said in plain words. Anything not listed is "取值无效".
+_PROBLEMS: Mapping[str, Any] = {
+    "missing": gettext_lazy("必须填写"),
+    "string_type": gettext_lazy("应为文本"),
+    "int_type": gettext_lazy("应为整数"),
+    "int_parsing": gettext_lazy("应为整数"),
+    "int_from_float": gettext_lazy("应为整数"),
+    "float_parsing": gettext_lazy("应为数字"),
+    "bool_type": gettext_lazy("应为 true 或 false"),
+    "bool_parsing": gettext_lazy("应为 true 或 false"),
+    "datetime_type": gettext_lazy("应为日期时间，如 2026-03-02T09:30:00+08:00"),
+    "datetime_parsing": gettext_lazy("应为日期时间，如 2026-03-02T09:30:00+08:00"),
+    "datetime_from_date_parsing": gettext_lazy("应为日期时间，如 2026-03-02T09:30:00+08:00"),
+    "date_type": gettext_lazy("应为日期，如 2026-03-02"),
+    "date_parsing": gettext_lazy("应为日期，如 2026-03-02"),
+    "date_from_datetime_parsing": gettext_lazy("应为日期，如 2026-03-02"),
+    "date_from_datetime_inexact": gettext_lazy("应为日期，如 2026-03-02"),
+    "list_type": gettext_lazy("应为列表"),
+    "model_type": gettext_lazy("应为对象"),
+    "dict_type": gettext_lazy("应为对象"),
+    "model_attributes_type": gettext_lazy("应为对象"),
+    "extra_forbidden": gettext_lazy("不是可以填写的项目"),
+    "json_invalid": gettext_lazy("不是有效的JSON"),
 }
 
 
@@ -124,27 +129,27 @@ def _describe(error: Mapping[str, Any]) -> str:
     ctx = error.get("ctx") or {}
     if kind in {"enum", "literal_error"}:
         allowed = ctx.get("expected", "")
-        return f"取值无效，可选：{allowed}" if allowed else "取值无效"
+        return _("取值无效，可选：%(allowed)s") % {"allowed": allowed} if allowed else _("取值无效")
     if kind in {"greater_than_equal", "greater_than"}:
-        return f"不能小于{ctx.get('ge', ctx.get('gt', ''))}"
+        return _("不能小于%(limit)s") % {"limit": ctx.get("ge", ctx.get("gt", ""))}
     if kind in {"less_than_equal", "less_than"}:
-        return f"不能大于{ctx.get('le', ctx.get('lt', ''))}"
+        return _("不能大于%(limit)s") % {"limit": ctx.get("le", ctx.get("lt", ""))}
     if kind in {"string_too_long", "too_long"}:
-        return f"过长（最多{ctx.get('max_length', '')}）"
+        return _("过长（最多%(limit)s）") % {"limit": ctx.get("max_length", "")}
     if kind in {"string_too_short", "too_short"}:
-        return f"过短（至少{ctx.get('min_length', '')}）"
-    return _PROBLEMS.get(kind, "取值无效")
+        return _("过短（至少%(limit)s）") % {"limit": ctx.get("min_length", "")}
+    return str(_PROBLEMS.get(kind, _("取值无效")))
 
 
 def _label(path: str | None) -> str:
     if not path:
-        return "请求数据"
+        return _("请求数据")
     names = [p for p in path.split(".") if not p.isdigit()]
-    label = FIELD_LABELS.get(names[-1], names[-1]) if names else path
+    label = str(FIELD_LABELS.get(names[-1], names[-1])) if names else path
     if names and names[0] == "petitioners" and len(names) > 1:
         index = next((p for p in path.split(".") if p.isdigit()), None)
         if index is not None:
-            label = f"第{int(index) + 1}位信访人的{label}"
+            label = _("第%(n)d位信访人的%(field)s") % {"n": int(index) + 1, "field": label}
     return label
 
 
@@ -152,10 +157,16 @@ def validation_body(errors: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     items: list[dict[str, Any]] = []
     for error in errors:
         path = _field_path(error.get("loc", ()))
-        items.append({"field": path, "message": f"{_label(path)}：{_describe(error)}"})
+        # Translators: one problem with one field of a request, e.g. "标题：必须填写".
+        message = _("%(field)s：%(problem)s")
+        items.append({
+            "field": path,
+            "message": message % {"field": _label(path), "problem": _describe(error)},
+        })
     if not items:
-        return error_body("请求数据有误。", "validation")
-    message = "请求数据有误：" + "；".join(item["message"] for item in items) + "。"
+        return error_body(_("请求数据有误。"), "validation")
+    problems = pgettext("message separator", "；").join(item["message"] for item in items)
+    message = _("请求数据有误：%(problems)s。") % {"problems": problems}
     return error_body(message, "validation", items[0]["field"], errors=items)
 
 
@@ -172,7 +183,7 @@ def install(api: NinjaAPI) -> None:
 
     def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
         response = api.create_response(
-            request, error_body(UNAUTHORIZED, "unauthorized"), status=401
+            request, error_body(str(UNAUTHORIZED), "unauthorized"), status=401
         )
         response["WWW-Authenticate"] = 'Bearer realm="xinfang"'
         return response
@@ -181,19 +192,19 @@ def install(api: NinjaAPI) -> None:
         status = exc.status_code
         if status == 403 and "CSRF" in exc.message:
             body = error_body(
-                "CSRF校验失败：浏览器会话发出的修改请求需带 X-CSRFToken 请求头。", "csrf"
+                _("CSRF校验失败：浏览器会话发出的修改请求需带 X-CSRFToken 请求头。"), "csrf"
             )
         elif status == 400 and exc.message.startswith("Cannot parse request body"):
-            body = error_body("请求体不是有效的JSON。", "bad_json")
+            body = error_body(_("请求体不是有效的JSON。"), "bad_json")
         elif status == 429:
-            body = error_body("请求过于频繁，请稍后再试。", "throttled")
+            body = error_body(_("请求过于频繁，请稍后再试。"), "throttled")
         else:
             body = error_body(exc.message, "http_error")
         return api.create_response(request, body, status=status)
 
     def on_404(request: HttpRequest, exc: Http404) -> HttpResponse:
         return api.create_response(
-            request, error_body("没有找到所请求的内容。", "not_found"), status=404
+            request, error_body(_("没有找到所请求的内容。"), "not_found"), status=404
         )
 
     def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
@@ -201,7 +212,7 @@ def install(api: NinjaAPI) -> None:
             raise exc  # the developer's traceback page
         logger.exception("API error on %s %s", request.method, request.path, exc_info=exc)
         return api.create_response(
-            request, error_body("服务器内部错误，请联系系统管理员。", "server_error"), status=500
+            request, error_body(_("服务器内部错误，请联系系统管理员。"), "server_error"), status=500
         )
 
     handlers: list[tuple[type[Exception], Callable[..., HttpResponse]]] = [

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from xinfang.matters.errors import Conflict, DomainError, InvalidInput
 from xinfang.matters.models import Category, Matter
@@ -45,7 +47,7 @@ def find_original(ref: str) -> Matter:
         else Matter.objects.filter(number=ref.strip())
     ).first()
     if found is None:
-        raise InvalidInput("没有找到要关联的原事项，或您无权查看。", field="original")
+        raise InvalidInput(_("没有找到要关联的原事项，或您无权查看。"), field="original")
     return found
 
 
@@ -54,7 +56,7 @@ def find_unit(unit_id: int | None, field: str) -> Unit | None:
         return None
     unit = Unit.objects.filter(pk=unit_id).first()
     if unit is None:
-        raise InvalidInput(f"没有找到ID为{unit_id}的单位。", field=field)
+        raise InvalidInput(_("没有找到ID为%(ids)s的单位。") % {"ids": unit_id}, field=field)
     return unit
 
 
@@ -68,14 +70,15 @@ def find_units(unit_ids: Sequence[int], field: str) -> list[Unit]:
     units = {u.pk: u for u in Unit.objects.filter(pk__in=unit_ids)}
     missing = [str(i) for i in unit_ids if i not in units]
     if missing:
-        raise InvalidInput(f"没有找到ID为{'、'.join(missing)}的单位。", field=field)
+        ids = pgettext("list separator", "、").join(missing)
+        raise InvalidInput(_("没有找到ID为%(ids)s的单位。") % {"ids": ids}, field=field)
     return [units[i] for i in dict.fromkeys(unit_ids)]
 
 
 def find_user(user_id: int, field: str) -> Any:
     user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
     if user is None:
-        raise InvalidInput(f"没有找到ID为{user_id}的人员。", field=field)
+        raise InvalidInput(_("没有找到ID为%(id)s的人员。") % {"id": user_id}, field=field)
     return user
 
 
@@ -87,7 +90,7 @@ def find_category(value: int | str | None) -> Category | None:
     else:
         found = Category.objects.filter(name=value.strip(), is_active=True).first()
     if found is None:
-        raise InvalidInput(f"没有找到内容分类“{value}”。", field="category")
+        raise InvalidInput(_("没有找到内容分类“%(value)s”。") % {"value": value}, field="category")
     return found
 
 
@@ -96,7 +99,7 @@ def find_region(code: str | None) -> Region | None:
         return None
     found = Region.objects.filter(code=code.strip()).first()
     if found is None:
-        raise InvalidInput(f"没有找到行政区划代码{code}。", field="region")
+        raise InvalidInput(_("没有找到行政区划代码%(code)s。") % {"code": code}, field="region")
     return found
 
 
@@ -123,5 +126,5 @@ def version_checked(matter: Matter, version: int | None) -> Iterator[None]:
                 .get(pk=matter.pk)
             )
             if current != version:
-                raise Conflict("该事项已被他人更新，请刷新页面查看最新情况后再操作。")
+                raise Conflict(_("该事项已被他人更新，请刷新页面查看最新情况后再操作。"))
         yield

@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import F, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PaginationBase, paginate
 
@@ -169,7 +170,7 @@ def petitioner_reveal(
     matter = get_matter(user, ref)
     petitioner = matter.petitioners.filter(pk=pid).first()
     if petitioner is None:
-        raise NotFound("没有找到该信访人。")
+        raise NotFound(_("没有找到该信访人。"))
     value = services.petitioner_reveal(
         petitioner=petitioner, actor=user, field=field, purpose=purpose
     )

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from xinfang.api.models import TOKEN_PREFIX, ApiToken
 from xinfang.matters.errors import InvalidInput, InvalidState, NotFound
@@ -15,7 +16,7 @@ from xinfang.matters.errors import InvalidInput, InvalidState, NotFound
 def _user(username: str) -> Any:
     user = get_user_model().objects.filter(username=username).first()
     if user is None:
-        raise NotFound(f"没有用户名为 {username} 的用户。")
+        raise NotFound(_("没有用户名为 %(username)s 的用户。") % {"username": username})
     return user
 
 
@@ -24,10 +25,12 @@ def api_token_create(*, username: str, name: str) -> tuple[ApiToken, str]:
     """A new token for the user: the row, and the token to hand over (shown only now)."""
     user = _user(username)
     if not user.is_active:
-        raise InvalidState(f"用户 {username} 已停用，不能签发令牌。")
+        raise InvalidState(
+            _("用户 %(username)s 已停用，不能签发令牌。") % {"username": username}
+        )
     name = name.strip()
     if not name:
-        raise InvalidInput("请填写令牌用途（--name），如“数据交换”。", field="name")
+        raise InvalidInput(_("请填写令牌用途（--name），如“数据交换”。"), field="name")
     return ApiToken.objects.create_token(user=user, name=name[:100])
 
 
@@ -41,7 +44,9 @@ def api_token_revoke(*, prefix: str, username: str | None = None) -> ApiToken:
     prefix = prefix.strip().rstrip("…")
     if len(prefix) < len(TOKEN_PREFIX) + 2 or not prefix.startswith(TOKEN_PREFIX):
         raise InvalidInput(
-            f"请给出令牌前缀，如 {TOKEN_PREFIX}Ab1c（见 xinfang api_token list）。", field="prefix"
+            _("请给出令牌前缀，如 %(example)s（见 xinfang api_token list）。")
+            % {"example": f"{TOKEN_PREFIX}Ab1c"},
+            field="prefix",
         )
     live = ApiToken.objects.select_for_update().filter(
         prefix__startswith=prefix[:8], revoked_at__isnull=True
@@ -50,10 +55,11 @@ def api_token_revoke(*, prefix: str, username: str | None = None) -> ApiToken:
         live = live.filter(user=_user(username))
     found = list(live[:2])
     if not found:
-        raise NotFound(f"没有以 {prefix} 开头的有效令牌。")
+        raise NotFound(_("没有以 %(prefix)s 开头的有效令牌。") % {"prefix": prefix})
     if len(found) > 1:
         raise InvalidInput(
-            f"有多个以 {prefix} 开头的有效令牌，请用 --user 指明用户。", field="prefix"
+            _("有多个以 %(prefix)s 开头的有效令牌，请用 --user 指明用户。") % {"prefix": prefix},
+            field="prefix",
         )
     token = found[0]
     token.revoked_at = timezone.now()

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from xinfang.deadlines.calendar import WorkingCalendar
 from xinfang.deadlines.clocks import (
@@ -170,7 +171,9 @@ def find_drift(matters: Iterable[Matter] | None = None) -> list[Drift]:
 
 
 def recompute_due_dates(office_id: int | None = None) -> int:
-    """Recompute every stored due date (after a calendar or rule change). Returns the count changed."""
+    """Recompute every stored due date (after a calendar or rule change).
+
+    Returns the count changed."""
     from xinfang.matters.models import Matter
 
     invalidate_caches()
@@ -194,10 +197,13 @@ def holidays_load(*, year: int, days: Sequence[tuple[date, bool, str]], source: 
     from xinfang.matters.errors import InvalidInput
 
     if not source.strip():
-        raise InvalidInput("请注明节假日安排的来源（如国务院办公厅通知文号）。", field="source")
+        raise InvalidInput(_("请注明节假日安排的来源（如国务院办公厅通知文号）。"), field="source")
     for day, _is_workday, _name in days:
         if day.year != year:
-            raise InvalidInput(f"{day} 不属于 {year} 年。", field="days")
+            raise InvalidInput(
+                _("%(day)s 不属于 %(year)d 年。") % {"day": day.isoformat(), "year": year},
+                field="days",
+            )
     HolidayOverride.objects.filter(day__year=year).delete()
     HolidayOverride.objects.bulk_create(
         HolidayOverride(day=day, is_workday=is_workday, name=name) for day, is_workday, name in days
@@ -215,11 +221,13 @@ def clock_rule_set(
     from xinfang.matters.errors import InvalidInput
 
     if key not in DEFAULT_RULES:
-        raise InvalidInput(f"没有名为 {key} 的期限规则。", field="key")
+        raise InvalidInput(_("没有名为 %(key)s 的期限规则。") % {"key": key}, field="key")
     if days < 1 or days > 365:
-        raise InvalidInput("期限天数应在1到365之间。", field="days")
+        raise InvalidInput(_("期限天数应在1到365之间。"), field="days")
     if day_kind not in {k.value for k in DayKind}:
-        raise InvalidInput("期限按自然日（calendar）或工作日（working）计算。", field="day_kind")
+        raise InvalidInput(
+            _("期限按自然日（calendar）或工作日（working）计算。"), field="day_kind"
+        )
     ClockRuleSetting.objects.update_or_create(
         office_id=office_id, key=key,
         defaults={"days": days, "day_kind": day_kind, "enabled": enabled},

@@ -1,4 +1,8 @@
-"""Personal identifiers: validation, masking, keyed hashing and sealing. No Django state here."""
+"""Personal identifiers: validation, masking, keyed hashing and sealing. No Django state here.
+
+IdentityError messages are raised in Chinese, the source language, and only marked for
+translation here; the Django side translates them where it shows them (services.registration).
+"""
 
 from __future__ import annotations
 
@@ -21,8 +25,16 @@ _MOBILE_RE = re.compile(r"^1\d{10}$")
 _PHONE_RE = re.compile(r"^\+?\d{5,20}$")
 
 
+def gettext_noop(message: str) -> str:
+    """Marks a message for `xinfang makemessages` (which extracts gettext_noop calls) and
+    returns it unchanged. Django's own gettext_noop would read the settings: this module
+    works without them."""
+    return message
+
+
 class IdentityError(ValueError):
-    """The identifier is not valid; the message says why, in plain words."""
+    """The identifier is not valid; the message says why, in plain words: a msgid, to be
+    passed through gettext before it is shown."""
 
 
 def normalize_id_number(raw: str) -> str:
@@ -37,16 +49,16 @@ def validate_id_number(raw: str, *, today: date) -> str:
     """
     number = normalize_id_number(raw)
     if not _ID_RE.match(number):
-        raise IdentityError("身份证号码应为18位，前17位为数字，最后一位为数字或X。")
+        raise IdentityError(gettext_noop("身份证号码应为18位，前17位为数字，最后一位为数字或X。"))
     total = sum(int(d) * w for d, w in zip(number[:17], _ID_WEIGHTS, strict=True))
     if _ID_CHECK[total % 11] != number[17]:
-        raise IdentityError("身份证号码校验位不正确，请核对后重新输入。")
+        raise IdentityError(gettext_noop("身份证号码校验位不正确，请核对后重新输入。"))
     try:
         born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError as exc:
-        raise IdentityError("身份证号码中的出生日期无效。") from exc
+        raise IdentityError(gettext_noop("身份证号码中的出生日期无效。")) from exc
     if born > today or born.year < 1900:
-        raise IdentityError("身份证号码中的出生日期无效。")
+        raise IdentityError(gettext_noop("身份证号码中的出生日期无效。"))
     return number
 
 
@@ -55,7 +67,7 @@ def normalize_phone(raw: str) -> str:
     if phone.startswith("+86"):
         phone = phone[3:]
     if not (_MOBILE_RE.match(phone) or _PHONE_RE.match(phone)):
-        raise IdentityError("电话号码格式不正确。")
+        raise IdentityError(gettext_noop("电话号码格式不正确。"))
     return phone
 
 
@@ -94,4 +106,4 @@ class Keyring:
         try:
             return self._fernet.decrypt(token.encode()).decode()
         except InvalidToken as exc:
-            raise IdentityError("无法解密：数据密钥与加密时不一致。") from exc
+            raise IdentityError(gettext_noop("无法解密：数据密钥与加密时不一致。")) from exc

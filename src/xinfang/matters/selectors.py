@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext as _
 
 from xinfang.matters.errors import NotFound
 from xinfang.matters.models import CoHandling, Matter, MatterQuerySet, MatterType
@@ -70,7 +71,7 @@ def get_matter_for_user(user: User, *, pk: int | None = None, number: str | None
             "office", "lead_unit", "category", "region", "leader", "handler"
         ).get(**lookup)
     except Matter.DoesNotExist:
-        raise NotFound("没有找到该信访事项，或您无权查看。") from None
+        raise NotFound(_("没有找到该信访事项，或您无权查看。")) from None
 
 
 def can_see_identity(user: User, matter: Matter) -> bool:

@@ -7,7 +7,8 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from xinfang.audit.chain import GENESIS, event_hash
 from xinfang.deadlines.clocks import Clock
@@ -38,6 +39,22 @@ def keyring() -> Keyring:
     return _keyring[1]
 
 
+def in_records(label: Any) -> str:
+    """A choice label written into a timeline event: a plain str in the primary language
+    (LANGUAGE_CODE) whatever the actor's language, since the event is a record, hashed into
+    the chain, and must read the same for everyone."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(label)
+
+
+def format_day(day: date) -> str:
+    """A date inside a message: 2026年03月17日 in Chinese, 2026-03-17 in English."""
+    # Translators: a date inside a sentence. English: %(year)d-%(month)02d-%(day)02d
+    return _("%(year)d年%(month)02d月%(day)02d日") % {
+        "year": day.year, "month": day.month, "day": day.day,
+    }
+
+
 def resolve_time(
     at: datetime | date | None, *, not_before: datetime | None = None, field: str = "at"
 ) -> datetime:
@@ -58,9 +75,9 @@ def resolve_time(
     if timezone.is_naive(at):
         at = timezone.make_aware(at)
     if at > now + _FUTURE_SLACK:
-        raise InvalidInput("日期不能晚于当前时间。", field=field)
+        raise InvalidInput(_("日期不能晚于当前时间。"), field=field)
     if not_before is not None and at < not_before:
-        raise InvalidInput("日期不能早于该事项上一步办理的时间。", field=field)
+        raise InvalidInput(_("日期不能早于该事项上一步办理的时间。"), field=field)
     return at
 
 
@@ -74,7 +91,7 @@ def lock(matter: Matter, expected_version: int | None) -> Matter:
     Matter.objects.select_for_update().filter(pk=matter.pk).values_list("pk").get()
     locked = Matter.objects.select_related("office", "lead_unit").get(pk=matter.pk)
     if expected_version is not None and locked.version != expected_version:
-        raise Conflict("该事项已被他人更新，请刷新页面查看最新情况后再操作。")
+        raise Conflict(_("该事项已被他人更新，请刷新页面查看最新情况后再操作。"))
     return locked
 
 
@@ -97,31 +114,39 @@ def begin(matter: Matter, actor: User | None, expected_version: int | None,
 
 def require_visible(actor: User, matter: Matter) -> None:
     if not is_visible(actor, matter):
-        raise NotFound("没有找到该信访事项，或您无权查看。")
+        raise NotFound(_("没有找到该信访事项，或您无权查看。"))
 
 
 def require_role(actor: User, capability: str, unit: Unit | None, action: str) -> Membership:
-    """The actor's membership in `unit` that allows `capability`, or Forbidden."""
+    """The actor's membership in `unit` that allows `capability`, or Forbidden.
+
+    `action` is already translated: `pgettext("action", "受理")`, a verb phrase that completes
+    "you may not …" in English.
+    """
     if unit is not None:
         for membership in roles_in(actor, unit.pk):
             if getattr(membership, capability):
                 return membership
-    where = unit.name if unit is not None else "相关单位"
-    raise Forbidden(f"您在{where}没有{action}的权限。")
+    where = unit.name if unit is not None else _("相关单位")
+    raise Forbidden(_("您在%(unit)s没有%(action)s的权限。") % {"unit": where, "action": action})
 
 
 def require_state(matter: Matter, allowed: Iterable[State], action: str) -> None:
+    """`action` as for require_role."""
     allowed = set(allowed)
     if matter.state not in allowed:
         raise InvalidState(
-            f"该事项当前状态为“{State(matter.state).label}”，不能{action}。"
+            _("该事项当前状态为“%(state)s”，不能%(action)s。")
+            % {"state": State(matter.state).label, "action": action}
         )
 
 
 def require_text(value: str | None, field: str, label: str) -> str:
+    """`label` is already translated: `_("延期理由")`, a noun phrase without an article
+    ("reasons for the extension": the English sentence is "Please fill in the …")."""
     text = (value or "").strip()
     if not text:
-        raise InvalidInput(f"请填写{label}。", field=field)
+        raise InvalidInput(_("请填写%(what)s。") % {"what": label}, field=field)
     return text
 
 
@@ -212,12 +237,17 @@ def clock(matter: Matter, key: str) -> Clock | None:
 
 
 def require_window_open(matter: Matter, key: str, on: date, refusal: str) -> Clock:
-    """Refuse a request made after its statutory window closed; say when it closed."""
+    """Refuse a request made after its statutory window closed; say when it closed.
+
+    `refusal` is a translated sentence."""
     window = clock(matter, key)
     if window is None or not window.running:
         raise InvalidState(refusal)
     if on > window.due_on:
-        raise InvalidState(f"{refusal}该期限已于{window.due_on:%Y年%m月%d日}届满。")
+        raise InvalidState(
+            _("%(refusal)s该期限已于%(date)s届满。")
+            % {"refusal": refusal, "date": format_day(window.due_on)}
+        )
     return window
 
 

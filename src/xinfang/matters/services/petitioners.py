@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from xinfang.audit.models import AccessLog
 from xinfang.matters.errors import Forbidden, InvalidInput
@@ -17,7 +19,8 @@ from xinfang.matters.services._core import keyring, require_visible
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
-CONFIDENTIAL = "（保密）"
+# Stands in for a withheld identity; shown translated (petitioners_for).
+CONFIDENTIAL = gettext_noop("（保密）")
 
 
 @dataclass(frozen=True)
@@ -35,13 +38,14 @@ def petitioners_for(user: AbstractBaseUser | AnonymousUser, matter: Matter) -> l
     """The matter's petitioners as this user may see them: masked, or withheld entirely for an
     accusation the user may not know the author of."""
     hidden = not can_see_identity(user, matter)
+    withheld = _(CONFIDENTIAL)
     return [
         PetitionerView(
             id=p.pk,
-            name=CONFIDENTIAL if hidden else p.name,
-            address=CONFIDENTIAL if hidden else p.address,
-            phone=CONFIDENTIAL if hidden else p.phone_masked,
-            id_number=CONFIDENTIAL if hidden else p.id_masked,
+            name=withheld if hidden else p.name,
+            address=withheld if hidden else p.address,
+            phone=withheld if hidden else p.phone_masked,
+            id_number=withheld if hidden else p.id_masked,
             is_representative=p.is_representative,
             confidential=hidden,
         )
@@ -56,16 +60,16 @@ def petitioner_reveal(*, petitioner: Petitioner, actor: AbstractBaseUser, field:
     matter = petitioner.matter
     require_visible(actor, matter)
     if not can_see_identity(actor, matter):
-        raise Forbidden(
+        raise Forbidden(_(
             "检举控告人的身份信息只对登记机关和纪检监察机关可见，"
             "且不向被检举控告单位的人员披露（第四十六条）。"
-        )
+        ))
     sealed = {AccessLog.Field.ID_NUMBER: petitioner.id_sealed,
               AccessLog.Field.PHONE: petitioner.phone_sealed}
     if field not in sealed:
-        raise InvalidInput("只能查看身份证号码或电话号码。", field="field")
+        raise InvalidInput(_("只能查看身份证号码或电话号码。"), field="field")
     if not sealed[field]:
-        raise InvalidInput("信访人没有提供该信息。", field="field")
+        raise InvalidInput(_("信访人没有提供该信息。"), field="field")
     AccessLog.objects.create(user=actor, matter=matter, petitioner=petitioner, field=field,
                              purpose=purpose.strip()[:200], at=timezone.now())
     return keyring().unseal(sealed[field])

@@ -14,6 +14,8 @@ from django.core.files.base import File
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from xinfang.matters.errors import Forbidden, InvalidInput
 from xinfang.matters.identity import (
@@ -37,6 +39,7 @@ from xinfang.matters.models import (
 )
 from xinfang.matters.services._core import (
     append_event,
+    in_records,
     keyring,
     require_role,
     require_text,
@@ -78,12 +81,12 @@ def new_query_code() -> str:
 
 def _registering_membership(actor: AbstractBaseUser, office: Unit | None) -> Membership:
     if office is not None:
-        return require_role(actor, "can_register", office, "登记信访事项")
+        return require_role(actor, "can_register", office, pgettext("action", "登记信访事项"))
     candidates = [m for m in memberships_of(actor) if m.can_register]
     if not candidates:
-        raise Forbidden("您没有登记信访事项的权限。")
+        raise Forbidden(_("您没有登记信访事项的权限。"))
     if len({m.unit_id for m in candidates}) > 1:
-        raise InvalidInput("您在多个单位有登记权限，请选择登记单位。", field="office")
+        raise InvalidInput(_("您在多个单位有登记权限，请选择登记单位。"), field="office")
     return candidates[0]
 
 
@@ -93,7 +96,7 @@ def _next_number(office: Unit, year: int) -> tuple[int, str]:
     The UPDATE holds the sequence row's lock until the registration commits, so concurrent
     registrations queue on it and a rolled-back registration gives its number back.
     """
-    sequence, _ = NumberSequence.objects.get_or_create(office=office, year=year)
+    sequence, _created = NumberSequence.objects.get_or_create(office=office, year=year)
     NumberSequence.objects.filter(pk=sequence.pk).update(last=F("last") + 1)
     seq = NumberSequence.objects.values_list("last", flat=True).get(pk=sequence.pk)
     return seq, f"{office.short_name}〔{year}〕{seq}号"
@@ -103,18 +106,23 @@ def _clean_petitioners(
     petitioners: Sequence[PetitionerInput], *, type: str, is_collective: bool
 ) -> list[Petitioner]:
     if not petitioners and type != MatterType.ACCUSATION:
-        raise InvalidInput("请填写信访人信息（检举控告可以匿名）。", field="petitioners")
+        raise InvalidInput(_("请填写信访人信息（检举控告可以匿名）。"), field="petitioners")
     if len(petitioners) > MAX_REPRESENTATIVES:
         raise InvalidInput(
-            f"多人共同提出的信访事项应推选代表，代表人数不超过{MAX_REPRESENTATIVES}人"
-            f"（《信访工作条例》第二十条），本次填写了{len(petitioners)}人。",
+            _(
+                "多人共同提出的信访事项应推选代表，代表人数不超过%(max)d人"
+                "（《信访工作条例》第二十条），本次填写了%(count)d人。"
+            )
+            % {"max": MAX_REPRESENTATIVES, "count": len(petitioners)},
             field="petitioners",
         )
     ring = keyring()
     today = timezone.localdate()
     rows = []
     for position, given in enumerate(petitioners, start=1):
-        name = require_text(given.name, "petitioners", f"第{position}位信访人的姓名")
+        name = require_text(
+            given.name, "petitioners", _("第%(n)d位信访人的姓名") % {"n": position}
+        )
         row = Petitioner(
             position=position, name=name[:50], address=given.address.strip()[:200],
             email=given.email.strip(), is_representative=is_collective,
@@ -131,7 +139,12 @@ def _clean_petitioners(
                 row.phone_hash = ring.match_hash("phone", phone)
                 row.phone_masked = mask_phone(phone)
         except IdentityError as exc:
-            raise InvalidInput(f"第{position}位信访人（{name}）：{exc}", field="petitioners") from exc
+            # identity.py stays free of Django: its messages are marked there, translated here.
+            raise InvalidInput(
+                _("第%(n)d位信访人（%(name)s）：%(problem)s")
+                % {"n": position, "name": name, "problem": _(str(exc))},
+                field="petitioners",
+            ) from exc
         rows.append(row)
     return rows
 
@@ -146,11 +159,15 @@ def _store_upload(matter: Matter, upload: Upload, actor: AbstractBaseUser | None
         size += len(chunk)
         if size > limit:
             raise InvalidInput(
-                f"附件“{upload.name}”超过{limit // (1024 * 1024)}MB的大小限制。", field="attachments"
+                _("附件“%(name)s”超过%(limit)dMB的大小限制。")
+                % {"name": upload.name, "limit": limit // (1024 * 1024)},
+                field="attachments",
             )
         digest.update(chunk)
     if size == 0:
-        raise InvalidInput(f"附件“{upload.name}”是空文件。", field="attachments")
+        raise InvalidInput(
+            _("附件“%(name)s”是空文件。") % {"name": upload.name}, field="attachments"
+        )
     upload.stream.seek(0)
     attachment = Attachment(
         matter=matter, event=event, original_name=upload.name[:200],
@@ -186,23 +203,27 @@ def matter_register(
     membership = _registering_membership(actor, office)
     office = membership.unit
     if channel not in Channel.values:
-        raise InvalidInput("请选择信访形式（来信、来访、网上、电话、传真、上级转来）。", field="channel")
+        raise InvalidInput(
+            _("请选择信访形式（来信、来访、网上、电话、传真、上级转来）。"), field="channel"
+        )
     if type not in MatterType.values:
-        raise InvalidInput("请选择信访事项类型（建议意见、检举控告、申诉求决）。", field="type")
-    content = require_text(content, "content", "信访事项的内容")
+        raise InvalidInput(_("请选择信访事项类型（建议意见、检举控告、申诉求决）。"), field="type")
+    content = require_text(content, "content", _("信访事项的内容"))
     title = (title or "").strip() or content.replace("\n", " ")[:30]
     if len(title) > 200:
-        raise InvalidInput("标题不超过200字。", field="title")
+        raise InvalidInput(_("标题不超过200字。"), field="title")
     received = resolve_time(received_at, field="received_at")
     if channel == Channel.TRANSFERRED and not source_reference.strip():
-        raise InvalidInput("上级转来的事项请填写转来机关的文号或编号。", field="source_reference")
+        raise InvalidInput(
+            _("上级转来的事项请填写转来机关的文号或编号。"), field="source_reference"
+        )
     if accused_units and type != MatterType.ACCUSATION:
-        raise InvalidInput("只有检举控告类事项可以填写被检举单位。", field="accused_units")
+        raise InvalidInput(_("只有检举控告类事项可以填写被检举单位。"), field="accused_units")
     count = len(petitioners)
     is_collective = is_collective or count > 1
     people = head_count if head_count is not None else max(count, 1)
     if people < max(count, 1):
-        raise InvalidInput("人数不能少于所填写的信访人（代表）人数。", field="head_count")
+        raise InvalidInput(_("人数不能少于所填写的信访人（代表）人数。"), field="head_count")
     rows = _clean_petitioners(petitioners, type=type, is_collective=is_collective)
 
     year = timezone.localtime(received).year
@@ -222,7 +243,7 @@ def matter_register(
     event = append_event(
         matter, kind=EventKind.REGISTERED, actor=actor, actor_unit=office, at=received,
         to_state=State.REGISTERED,
-        text=f"{office.name}登记，{Channel(channel).label}",
+        text=f"{office.name}登记，{in_records(Channel(channel).label)}",
         data={"at_office": office.is_petition_office, "channel": channel},
     )
     for upload in attachments:
@@ -242,7 +263,7 @@ def attachment_add(
     matter = lock(matter, None)
     memberships = [m for m in memberships_of(actor) if not m.is_read_only]
     if not memberships:
-        raise Forbidden("您没有为该事项添加附件的权限。")
+        raise Forbidden(_("您没有为该事项添加附件的权限。"))
     event = append_event(
         matter, kind=EventKind.ATTACHED, actor=actor, actor_unit=memberships[0].unit,
         at=timezone.now(), from_state=matter.state, to_state=matter.state,

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from xinfang.matters.errors import Forbidden, InvalidInput
 from xinfang.matters.models import EventKind, Matter, ReviewOutcome, State
@@ -34,22 +36,39 @@ def _recorder(actor: User | None) -> Membership | None:
         return None
     membership = next((m for m in memberships_of(actor) if m.can_record_for_petitioner), None)
     if membership is None:
-        raise Forbidden("您没有代为登记复查、复核申请的权限。")
+        raise Forbidden(_("您没有代为登记复查、复核申请的权限。"))
     return membership
 
 
-def _higher_body(matter: Matter, below: Unit | None, given: Unit | None, label: str) -> Unit:
+def _higher_body(matter: Matter, below: Unit | None, given: Unit | None, *,
+                 re_review: bool) -> Unit:
     """The body one level up from `below`, or the one the petitioner named; never the body
-    whose decision is challenged, an inactive one, or one the matter accuses."""
+    whose decision is challenged, an inactive one, or one the matter accuses.
+
+    One sentence per step (复查 or 复核), each a message of its own for the translations."""
     body = given or (below.parent if below is not None else None)
     if body is None:
-        raise InvalidInput(f"请指定{label}机关（原办理机关的上一级机关）。", field="body")
+        raise InvalidInput(
+            _("请指定复核机关（原办理机关的上一级机关）。") if re_review
+            else _("请指定复查机关（原办理机关的上一级机关）。"),
+            field="body",
+        )
     if not body.is_active:
-        raise InvalidInput(f"{body.name}已停用，不能作为{label}机关。", field="body")
+        message = (_("%(unit)s已停用，不能作为复核机关。") if re_review
+                   else _("%(unit)s已停用，不能作为复查机关。"))
+        raise InvalidInput(message % {"unit": body.name}, field="body")
     if below is not None and body.pk == below.pk:
-        raise InvalidInput(f"{label}机关不能是原办理机关本身。", field="body")
+        raise InvalidInput(
+            _("复核机关不能是原办理机关本身。") if re_review
+            else _("复查机关不能是原办理机关本身。"),
+            field="body",
+        )
     if matter.accused_units.filter(pk=body.pk).exists():
-        raise InvalidInput(f"被检举控告的单位不能作为{label}机关（第四十六条）。", field="body")
+        raise InvalidInput(
+            _("被检举控告的单位不能作为复核机关（第四十六条）。") if re_review
+            else _("被检举控告的单位不能作为复查机关（第四十六条）。"),
+            field="body",
+        )
     return body
 
 
@@ -59,14 +78,14 @@ def matter_request_review(*, matter: Matter, actor: User | None, reasons: str,
                           at: datetime | None = None) -> Matter:
     """The petitioner asks the body one level up to review the reply, within 30 days."""
     matter, when = begin(matter, actor, expected_version, at)
-    require_state(matter, [State.REPLIED], "申请复查")
+    require_state(matter, [State.REPLIED], pgettext("action", "申请复查"))
     membership = _recorder(actor)
-    reasons = require_text(reasons, "reasons", "申请复查的理由")
+    reasons = require_text(reasons, "reasons", _("申请复查的理由"))
     require_window_open(
         matter, "review_request", timezone.localtime(when).date(),
-        "请求复查应当自收到书面答复之日起30日内提出（《信访工作条例》第三十五条）。",
+        _("请求复查应当自收到书面答复之日起30日内提出（《信访工作条例》第三十五条）。"),
     )
-    matter.review_unit = _higher_body(matter, matter.lead_unit, review_unit, "复查")
+    matter.review_unit = _higher_body(matter, matter.lead_unit, review_unit, re_review=False)
     step(matter, kind=EventKind.REVIEW_REQUESTED, actor=actor, membership=membership, at=when,
          to_state=State.REVIEW_REQUESTED, fields=["review_unit"], text=reasons,
          data={"review_unit": matter.review_unit.pk, "review_unit_name": matter.review_unit.name})
@@ -79,11 +98,12 @@ def matter_decide_review(*, matter: Matter, actor: User, outcome: str, text: str
                          at: datetime | None = None) -> Matter:
     """复查意见书, within 30 days of the request."""
     matter, when = begin(matter, actor, expected_version, at)
-    require_state(matter, [State.REVIEW_REQUESTED], "作出复查意见")
-    membership = require_role(actor, "can_approve", matter.review_unit, "作出复查意见")
+    action = pgettext("action", "作出复查意见")
+    require_state(matter, [State.REVIEW_REQUESTED], action)
+    membership = require_role(actor, "can_approve", matter.review_unit, action)
     if outcome not in ReviewOutcome.values:
-        raise InvalidInput("请选择复查结论：维持、变更或撤销。", field="outcome")
-    text = require_text(text, "text", "复查意见")
+        raise InvalidInput(_("请选择复查结论：维持、变更或撤销。"), field="outcome")
+    text = require_text(text, "text", _("复查意见"))
     step(matter, kind=EventKind.REVIEWED, actor=actor, membership=membership, at=when,
          to_state=State.REVIEWED, text=text, data={"outcome": outcome})
     return matter
@@ -96,14 +116,15 @@ def matter_request_re_review(*, matter: Matter, actor: User | None, reasons: str
                              at: datetime | None = None) -> Matter:
     """The petitioner asks for re-review of the review decision, within 30 days."""
     matter, when = begin(matter, actor, expected_version, at)
-    require_state(matter, [State.REVIEWED], "申请复核")
+    require_state(matter, [State.REVIEWED], pgettext("action", "申请复核"))
     membership = _recorder(actor)
-    reasons = require_text(reasons, "reasons", "申请复核的理由")
+    reasons = require_text(reasons, "reasons", _("申请复核的理由"))
     require_window_open(
         matter, "re_review_request", timezone.localtime(when).date(),
-        "请求复核应当自收到复查意见之日起30日内提出（《信访工作条例》第三十六条）。",
+        _("请求复核应当自收到复查意见之日起30日内提出（《信访工作条例》第三十六条）。"),
     )
-    matter.re_review_unit = _higher_body(matter, matter.review_unit, re_review_unit, "复核")
+    matter.re_review_unit = _higher_body(matter, matter.review_unit, re_review_unit,
+                                         re_review=True)
     step(matter, kind=EventKind.RE_REVIEW_REQUESTED, actor=actor, membership=membership,
          at=when, to_state=State.RE_REVIEW_REQUESTED, fields=["re_review_unit"], text=reasons,
          data={"re_review_unit": matter.re_review_unit.pk,
@@ -115,17 +136,19 @@ def matter_request_re_review(*, matter: Matter, actor: User | None, reasons: str
 def matter_record_hearing(*, matter: Matter, actor: User, start: date, end: date,
                           note: str = "", expected_version: int | None = None) -> Matter:
     """A hearing held during re-review; its days are not counted in the 30 days (art. 36)."""
-    matter, _ = begin(matter, actor, expected_version, None)
-    require_state(matter, [State.RE_REVIEW_REQUESTED], "登记听证")
-    membership = require_role(actor, "can_approve", matter.re_review_unit, "登记听证")
+    # The hearing's own dates are recorded; the step is booked now (resolve_time below).
+    matter, _now = begin(matter, actor, expected_version, None)
+    action = pgettext("action", "登记听证")
+    require_state(matter, [State.RE_REVIEW_REQUESTED], action)
+    membership = require_role(actor, "can_approve", matter.re_review_unit, action)
     today = timezone.localdate()
     if end < start:
-        raise InvalidInput("听证结束日期不能早于开始日期。", field="end")
+        raise InvalidInput(_("听证结束日期不能早于开始日期。"), field="end")
     if end > today:
-        raise InvalidInput("听证结束后再登记听证时间。", field="end")
+        raise InvalidInput(_("听证结束后再登记听证时间。"), field="end")
     requested = matter.events.filter(kind=EventKind.RE_REVIEW_REQUESTED).last()
     if requested and start < timezone.localtime(requested.occurred_at).date():
-        raise InvalidInput("听证不能早于复核申请。", field="start")
+        raise InvalidInput(_("听证不能早于复核申请。"), field="start")
     when = resolve_time(None)
     step(matter, kind=EventKind.HEARING, actor=actor, membership=membership, at=when,
          text=note.strip() or f"听证：{start:%Y-%m-%d}至{end:%Y-%m-%d}",
@@ -139,11 +162,12 @@ def matter_decide_re_review(*, matter: Matter, actor: User, outcome: str, text: 
                             at: datetime | None = None) -> Matter:
     """复核意见书. The same facts and reasons are then closed for good (art. 36 ¶3)."""
     matter, when = begin(matter, actor, expected_version, at)
-    require_state(matter, [State.RE_REVIEW_REQUESTED], "作出复核意见")
-    membership = require_role(actor, "can_approve", matter.re_review_unit, "作出复核意见")
+    action = pgettext("action", "作出复核意见")
+    require_state(matter, [State.RE_REVIEW_REQUESTED], action)
+    membership = require_role(actor, "can_approve", matter.re_review_unit, action)
     if outcome not in ReviewOutcome.values:
-        raise InvalidInput("请选择复核结论：维持、变更或撤销。", field="outcome")
-    text = require_text(text, "text", "复核意见")
+        raise InvalidInput(_("请选择复核结论：维持、变更或撤销。"), field="outcome")
+    text = require_text(text, "text", _("复核意见"))
     matter.is_final = True
     step(matter, kind=EventKind.RE_REVIEWED, actor=actor, membership=membership, at=when,
          to_state=State.RE_REVIEWED, fields=["is_final"], text=text,
