@@ -5,12 +5,14 @@ Tests that need it take the `world` fixture; `register` makes a matter through t
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 
 from tests.factories import MembershipFactory, RegionFactory, UnitFactory, UserFactory
 from xinfang.deadlines.services import invalidate_caches
@@ -30,8 +32,11 @@ def person(username: str, unit: Unit, *roles: str, name: str = "") -> Any:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_caches() -> None:
+def _fresh_caches() -> Iterator[None]:
     invalidate_caches()
+    yield
+    # A request with Accept-Language: en leaves English active for the rest of the thread.
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
@@ -39,21 +44,51 @@ def world(db: Any) -> SimpleNamespace:
     city_region = RegionFactory(code="990100", name="江州市", level=Level.CITY)
     county = RegionFactory(code="990102", name="清河县", level=Level.COUNTY, parent=city_region)
     township = RegionFactory(code="990102001", name="永安镇", level=Level.TOWNSHIP, parent=county)
-    city = UnitFactory(name="江州市人民政府", short_name="江政", kind=Unit.Kind.OTHER,
-                       level=Level.CITY, region=city_region)
-    gov = UnitFactory(name="清河县人民政府", short_name="清政", kind=Unit.Kind.OTHER,
-                      level=Level.COUNTY, region=county, parent=city)
-    bureau = UnitFactory(name="清河县信访局", short_name="清信", kind=Unit.Kind.PETITION_OFFICE,
-                         region=county, parent=gov)
+    city = UnitFactory(
+        name="江州市人民政府",
+        short_name="江政",
+        kind=Unit.Kind.OTHER,
+        level=Level.CITY,
+        region=city_region,
+    )
+    gov = UnitFactory(
+        name="清河县人民政府",
+        short_name="清政",
+        kind=Unit.Kind.OTHER,
+        level=Level.COUNTY,
+        region=county,
+        parent=city,
+    )
+    bureau = UnitFactory(
+        name="清河县信访局",
+        short_name="清信",
+        kind=Unit.Kind.PETITION_OFFICE,
+        region=county,
+        parent=gov,
+    )
     dept = UnitFactory(name="县人社局", short_name="清人社", region=county, parent=gov)
     other = UnitFactory(name="县住建局", short_name="清住建", region=county, parent=gov)
-    discipline = UnitFactory(name="县纪委监委", short_name="清纪", kind=Unit.Kind.DISCIPLINE,
-                             region=county, parent=None)
-    town = UnitFactory(name="永安镇政府", short_name="永安", kind=Unit.Kind.TOWNSHIP,
-                       level=Level.TOWNSHIP, region=township, parent=gov)
+    discipline = UnitFactory(
+        name="县纪委监委", short_name="清纪", kind=Unit.Kind.DISCIPLINE, region=county, parent=None
+    )
+    town = UnitFactory(
+        name="永安镇政府",
+        short_name="永安",
+        kind=Unit.Kind.TOWNSHIP,
+        level=Level.TOWNSHIP,
+        region=township,
+        parent=gov,
+    )
     w = SimpleNamespace(
-        county=county, township=township, city=city, gov=gov, bureau=bureau, dept=dept,
-        other=other, discipline=discipline, town=town,
+        county=county,
+        township=township,
+        city=city,
+        gov=gov,
+        bureau=bureau,
+        dept=dept,
+        other=other,
+        discipline=discipline,
+        town=town,
     )
     w.registrar = person("registrar", bureau, Role.REGISTRAR, name="登记员")
     w.director = person("director", bureau, Role.DIRECTOR, name="局长")
@@ -83,8 +118,11 @@ def register(w: SimpleNamespace, *, actor: Any = None, **overrides: Any) -> Matt
         "title": "工资被拖欠",
         "content": "某公司拖欠工人工资三个月，请求督促支付。",
         "type": MatterType.REQUEST,
-        "petitioners": [services.PetitionerInput(name="张三", phone="13800138000",
-                                                 id_number=VALID_ID, address="永安镇")],
+        "petitioners": [
+            services.PetitionerInput(
+                name="张三", phone="13800138000", id_number=VALID_ID, address="永安镇"
+            )
+        ],
     }
     kwargs.update(overrides)
     return services.matter_register(**kwargs)

@@ -15,11 +15,19 @@ def admin_client(client, world):
     return client
 
 
-@pytest.mark.parametrize("path", [
-    "/admin/org/unit/", "/admin/org/region/", "/admin/org/membership/",
-    "/admin/matters/category/", "/admin/matters/matter/", "/admin/deadlines/holidayoverride/",
-    "/admin/deadlines/clockrulesetting/", "/admin/audit/accesslog/",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/org/unit/",
+        "/admin/org/region/",
+        "/admin/org/membership/",
+        "/admin/matters/category/",
+        "/admin/matters/matter/",
+        "/admin/deadlines/holidayoverride/",
+        "/admin/deadlines/clockrulesetting/",
+        "/admin/audit/accesslog/",
+    ],
+)
 def test_admin_lists_open(admin_client, path):
     assert admin_client.get(path).status_code == 200
 

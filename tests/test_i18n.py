@@ -308,8 +308,12 @@ def read_po(path: Path) -> list[Entry]:
                 fields[current] += _unquote(m[1])
         if fields.get("msgid"):
             entries.append(
-                Entry(fields.get("msgctxt"), fields["msgid"], fields.get("msgstr", ""),
-                      frozenset(flags))
+                Entry(
+                    fields.get("msgctxt"),
+                    fields["msgid"],
+                    fields.get("msgstr", ""),
+                    frozenset(flags),
+                )
             )
     return entries
 

@@ -88,7 +88,11 @@ TEMPLATES = [
 
 # The embedded default is SQLite in WAL mode; DATABASE_URL switches to PostgreSQL.
 DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'xinfang.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("XINFANG_DB_CONN_MAX_AGE", 0))}
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL, conn_max_age=env_int("XINFANG_DB_CONN_MAX_AGE", 0)
+    )
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["OPTIONS"] = {

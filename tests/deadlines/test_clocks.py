@@ -500,7 +500,8 @@ class TestNearestDue:
         rules = dict(DEFAULT_RULES)
         rules["first_visit"] = rules["first_visit"].with_changes(enabled=True)
         clocks = clocks_for(
-            ev("accepted", date(2025, 9, 26)), ev("accepted_first_visit", date(2025, 9, 26)),
+            ev("accepted", date(2025, 9, 26)),
+            ev("accepted_first_visit", date(2025, 9, 26)),
             rules=rules,
         )
         # From Fri Sep 26: Sep 28, 29, 30, Oct 9, 10, 11, 13 -> the 7th is Mon Oct 13.

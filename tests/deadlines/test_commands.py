@@ -60,8 +60,10 @@ def test_holidays_load_covers_the_year_and_moves_due_dates(world, tmp_path):
     assert matter.due_date.isoformat() == "2027-01-04"
     schedule = tmp_path / "2027.csv"
     # A made-up schedule for the test: 1-5 January off, so the period rolls to the 6th.
-    schedule.write_text("# test schedule\n" + "".join(
-        f"2027-01-0{d},off,元旦\n" for d in range(1, 6)), encoding="utf-8")
+    schedule.write_text(
+        "# test schedule\n" + "".join(f"2027-01-0{d},off,元旦\n" for d in range(1, 6)),
+        encoding="utf-8",
+    )
     out = run("holidays", "load", str(schedule), "--year", "2027", "--source", "测试")
     assert "Loaded 5 days for 2027; 1 due dates moved." in out
     matter.refresh_from_db()
@@ -89,8 +91,17 @@ def test_clock_rules_set_for_one_office_moves_only_its_matters(world):
         other = register(world, actor=world.dept_registrar)
     assert matter.due_date.isoformat() == "2026-03-17"
     assert other.due_date.isoformat() == "2026-03-17"
-    out = run("clock_rules", "set", "route", "--days", "10", "--kind", "working",
-              "--office", "清河县信访局")
+    out = run(
+        "clock_rules",
+        "set",
+        "route",
+        "--days",
+        "10",
+        "--kind",
+        "working",
+        "--office",
+        "清河县信访局",
+    )
     assert "1 due dates moved" in out
     matter.refresh_from_db()
     other.refresh_from_db()

@@ -63,14 +63,23 @@ def _free_port() -> int:
 
 def test_the_real_server_serves_the_chinese_login_page_with_local_assets(tmp_path: Path):
     """What `make run` does, minus the demo data: migrate, then serve, then fetch the page."""
-    env = {**os.environ, "XINFANG_DEV": "1", "XINFANG_DEBUG": "1",
-           "XINFANG_DATA_DIR": str(tmp_path), "DATABASE_URL": ""}
+    env = {
+        **os.environ,
+        "XINFANG_DEV": "1",
+        "XINFANG_DEBUG": "1",
+        "XINFANG_DATA_DIR": str(tmp_path),
+        "DATABASE_URL": "",
+    }
     env.pop("DATABASE_URL")
     cli = [sys.executable, "-m", "xinfang.cli"]
     subprocess.run([*cli, "migrate", "--noinput", "-v0"], env=env, check=True, timeout=300)
     port = _free_port()
-    server = subprocess.Popen([*cli, "runserver", "--noreload", f"127.0.0.1:{port}"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [*cli, "runserver", "--noreload", f"127.0.0.1:{port}"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 60
         while True:

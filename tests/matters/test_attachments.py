@@ -41,8 +41,9 @@ def test_registration_stores_a_letters_scan_with_its_checksum(world):
 def test_attachment_added_later_is_on_the_timeline(world):
     matter = register(world)
     before = matter.events.count()
-    stored = services.attachment_add(matter=matter, actor=world.registrar,
-                                     upload=upload(b"photo bytes", "现场照片.jpg"))
+    stored = services.attachment_add(
+        matter=matter, actor=world.registrar, upload=upload(b"photo bytes", "现场照片.jpg")
+    )
     assert matter.events.count() == before + 1
     assert stored.event.kind == "attached"
     assert not stored.event.is_public

@@ -159,10 +159,12 @@ def validation_body(errors: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
         path = _field_path(error.get("loc", ()))
         # Translators: one problem with one field of a request, e.g. "标题：必须填写".
         message = _("%(field)s：%(problem)s")
-        items.append({
-            "field": path,
-            "message": message % {"field": _label(path), "problem": _describe(error)},
-        })
+        items.append(
+            {
+                "field": path,
+                "message": message % {"field": _label(path), "problem": _describe(error)},
+            }
+        )
     if not items:
         return error_body(_("请求数据有误。"), "validation")
     problems = pgettext("message separator", "；").join(item["message"] for item in items)

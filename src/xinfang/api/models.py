@@ -19,8 +19,13 @@ def hash_token(token: str) -> str:
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
     def create_token(self, *, user: object, name: str) -> tuple[ApiToken, str]:
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-        row = self.create(user=user, name=name, key_hash=hash_token(token), prefix=token[:8],
-                          created_at=timezone.now())
+        row = self.create(
+            user=user,
+            name=name,
+            key_hash=hash_token(token),
+            prefix=token[:8],
+            created_at=timezone.now(),
+        )
         return row, token
 
 

@@ -317,9 +317,7 @@ class RevealOut(Schema):
 
 
 class ErrorOut(Schema):
-    message: str = Field(
-        ..., description="错误说明：默认中文，请求头 Accept-Language: en 时为英文"
-    )
+    message: str = Field(..., description="错误说明：默认中文，请求头 Accept-Language: en 时为英文")
     code: str = Field(
         ...,
         description="invalid、validation、unauthorized、forbidden、not_found、"

@@ -25,9 +25,7 @@ def api_token_create(*, username: str, name: str) -> tuple[ApiToken, str]:
     """A new token for the user: the row, and the token to hand over (shown only now)."""
     user = _user(username)
     if not user.is_active:
-        raise InvalidState(
-            _("用户 %(username)s 已停用，不能签发令牌。") % {"username": username}
-        )
+        raise InvalidState(_("用户 %(username)s 已停用，不能签发令牌。") % {"username": username})
     name = name.strip()
     if not name:
         raise InvalidInput(_("请填写令牌用途（--name），如“数据交换”。"), field="name")

@@ -72,8 +72,13 @@ def verify_events(
     for matter_id, head in (heads or {}).items():
         if seen.get(matter_id, (0, "")) != head:
             last = seen.get(matter_id, (0, ""))[0]
-            breaks.append(Break(matter_id, head[0],
-                                f"timeline ends at event #{last}, the matter records #{head[0]}"))
+            breaks.append(
+                Break(
+                    matter_id,
+                    head[0],
+                    f"timeline ends at event #{last}, the matter records #{head[0]}",
+                )
+            )
     return breaks
 
 

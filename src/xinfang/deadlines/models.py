@@ -17,7 +17,9 @@ class CoveredYear(models.Model):
     """A year whose official holiday schedule an administrator has loaded in full."""
 
     year = models.PositiveSmallIntegerField(unique=True)
-    source = models.CharField(_("source"), max_length=200, help_text=_("e.g. 国办发明电〔2026〕X号"))
+    source = models.CharField(
+        _("source"), max_length=200, help_text=_("e.g. 国办发明电〔2026〕X号")
+    )
     loaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -53,7 +55,8 @@ class ClockRuleSetting(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["office", "key"], name="clockrule_office_key",
+                fields=["office", "key"],
+                name="clockrule_office_key",
                 condition=Q(office__isnull=False),
             ),
             models.UniqueConstraint(

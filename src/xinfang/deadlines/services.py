@@ -71,10 +71,22 @@ def rules_for(office_id: int | None) -> dict[str, ClockRule]:
 
 
 # Timeline kinds that move a clock; everything else (notes, ratings, attachments) does not.
-_CLOCK_KINDS = frozenset({
-    "forwarded", "assigned", "objected", "not_accepted", "guided", "replied", "review_requested",
-    "reviewed", "re_review_requested", "re_reviewed", "linked", "closed",
-})
+_CLOCK_KINDS = frozenset(
+    {
+        "forwarded",
+        "assigned",
+        "objected",
+        "not_accepted",
+        "guided",
+        "replied",
+        "review_requested",
+        "reviewed",
+        "re_review_requested",
+        "re_reviewed",
+        "linked",
+        "closed",
+    }
+)
 
 
 def clock_events(events: Iterable[Event]) -> list[ClockEvent]:
@@ -225,11 +237,10 @@ def clock_rule_set(
     if days < 1 or days > 365:
         raise InvalidInput(_("期限天数应在1到365之间。"), field="days")
     if day_kind not in {k.value for k in DayKind}:
-        raise InvalidInput(
-            _("期限按自然日（calendar）或工作日（working）计算。"), field="day_kind"
-        )
+        raise InvalidInput(_("期限按自然日（calendar）或工作日（working）计算。"), field="day_kind")
     ClockRuleSetting.objects.update_or_create(
-        office_id=office_id, key=key,
+        office_id=office_id,
+        key=key,
         defaults={"days": days, "day_kind": day_kind, "enabled": enabled},
     )
     transaction.on_commit(invalidate_caches)

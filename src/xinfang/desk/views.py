@@ -15,6 +15,11 @@ def home(request: HttpRequest) -> HttpResponse:
     """Each of the user's units with its open matters, nearest due date first."""
     units = {m.unit_id: m.unit for m in memberships_of(request.user)}
     worklists = [(unit, list(unit_worklist(unit.pk)[:20])) for unit in units.values()]
-    return render(request, "desk/home.html", {
-        "memberships": memberships_of(request.user), "worklists": worklists,
-    })
+    return render(
+        request,
+        "desk/home.html",
+        {
+            "memberships": memberships_of(request.user),
+            "worklists": worklists,
+        },
+    )

@@ -22,8 +22,19 @@ class MatterAdmin(admin.ModelAdmin):
     list_filter = ["state", "type", "channel"]
     search_fields = ["number", "title"]
     # Petitioners' identifiers are not shown here at all; the API's reveal is logged.
-    fields = ["number", "title", "content", "type", "channel", "state", "office", "lead_unit",
-              "received_at", "due_date", "version"]
+    fields = [
+        "number",
+        "title",
+        "content",
+        "type",
+        "channel",
+        "state",
+        "office",
+        "lead_unit",
+        "received_at",
+        "due_date",
+        "version",
+    ]
     readonly_fields = fields
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]

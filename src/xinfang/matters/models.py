@@ -46,10 +46,17 @@ class State(models.TextChoices):
 
 
 # States in which the office still owes the petitioner something.
-OPEN_STATES = frozenset({
-    State.REGISTERED, State.FORWARDED, State.ASSIGNED, State.ACCEPTED, State.IN_HANDLING,
-    State.REVIEW_REQUESTED, State.RE_REVIEW_REQUESTED,
-})
+OPEN_STATES = frozenset(
+    {
+        State.REGISTERED,
+        State.FORWARDED,
+        State.ASSIGNED,
+        State.ACCEPTED,
+        State.IN_HANDLING,
+        State.REVIEW_REQUESTED,
+        State.RE_REVIEW_REQUESTED,
+    }
+)
 
 
 class Decision(models.TextChoices):
@@ -105,6 +112,9 @@ class NumberSequence(models.Model):
             models.UniqueConstraint(fields=["office", "year"], name="numbersequence_unique"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.office_id}/{self.year}: {self.last}"
+
 
 class MatterQuerySet(models.QuerySet["Matter"]):
     def open(self) -> MatterQuerySet:
@@ -113,7 +123,10 @@ class MatterQuerySet(models.QuerySet["Matter"]):
 
 class Matter(models.Model):
     office = models.ForeignKey(
-        Unit, models.PROTECT, related_name="registered_matters", verbose_name=_("registering office")
+        Unit,
+        models.PROTECT,
+        related_name="registered_matters",
+        verbose_name=_("registering office"),
     )
     year = models.PositiveSmallIntegerField()
     seq = models.PositiveIntegerField()
@@ -138,8 +151,9 @@ class Matter(models.Model):
     is_collective = models.BooleanField(_("collective"), default=False)
     head_count = models.PositiveIntegerField(_("number of people"), default=1)
 
-    state = models.CharField(_("state"), max_length=20, choices=State.choices,
-                             default=State.REGISTERED)
+    state = models.CharField(
+        _("state"), max_length=20, choices=State.choices, default=State.REGISTERED
+    )
     lead_unit = models.ForeignKey(
         Unit, models.PROTECT, related_name="lead_matters", verbose_name=_("responsible unit")
     )
@@ -147,15 +161,26 @@ class Matter(models.Model):
         Unit, through="CoHandling", related_name="co_handled_matters", blank=True
     )
     accused_units = models.ManyToManyField(
-        Unit, related_name="accusing_matters", blank=True, verbose_name=_("units accused"),
+        Unit,
+        related_name="accusing_matters",
+        blank=True,
+        verbose_name=_("units accused"),
     )
     leader = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
-        related_name="owned_matters", verbose_name=_("owning leader"),
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="owned_matters",
+        verbose_name=_("owning leader"),
     )
     handler = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
-        related_name="handled_matters", verbose_name=_("handler"),
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="handled_matters",
+        verbose_name=_("handler"),
     )
     review_unit = models.ForeignKey(
         Unit, models.PROTECT, null=True, blank=True, related_name="reviewed_matters"
@@ -164,7 +189,11 @@ class Matter(models.Model):
         Unit, models.PROTECT, null=True, blank=True, related_name="re_reviewed_matters"
     )
     repeat_of = models.ForeignKey(
-        "self", models.PROTECT, null=True, blank=True, related_name="repeats",
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="repeats",
         verbose_name=_("repeat of"),
     )
     simplified = models.BooleanField(_("simplified handling"), default=False)
@@ -172,7 +201,8 @@ class Matter(models.Model):
     decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices, blank=True)
     legal_channel = models.CharField(max_length=16, choices=LegalChannel.choices, blank=True)
     is_final = models.BooleanField(
-        _("closed for good"), default=False,
+        _("closed for good"),
+        default=False,
         help_text=_("After re-review the same facts are not accepted again (art. 36 ¶3)."),
     )
     # The nearest due date of the running clocks the office owes, kept for sorting worklists.
@@ -227,6 +257,9 @@ class CoHandling(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["matter", "unit"], name="cohandling_unique"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.matter_id} + {self.unit_id}"
 
 
 class Petitioner(models.Model):
@@ -354,6 +387,9 @@ class Evaluation(models.Model):
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
     )
 
+    def __str__(self) -> str:
+        return f"{self.matter_id}: {self.rating}"
+
 
 class Interest(models.Model):
     """A declared conflict of interest: the person may not lead or handle the matter (art. 28)."""
@@ -367,3 +403,6 @@ class Interest(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["matter", "user"], name="interest_unique"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.matter_id}: {self.user_id}"

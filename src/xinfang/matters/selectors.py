@@ -57,8 +57,12 @@ def is_visible(user: User, matter: Matter) -> bool:
     scope = scope_unit_ids(user)
     if _accuses_own_unit(user, matter):
         return False
-    if {matter.office_id, matter.lead_unit_id, matter.review_unit_id,
-            matter.re_review_unit_id} & scope:
+    if {
+        matter.office_id,
+        matter.lead_unit_id,
+        matter.review_unit_id,
+        matter.re_review_unit_id,
+    } & scope:
         return True
     return CoHandling.objects.filter(matter=matter, unit_id__in=scope).exists()
 
@@ -67,9 +71,11 @@ def get_matter_for_user(user: User, *, pk: int | None = None, number: str | None
     """The matter if the user may see it; NotFound otherwise, so ids cannot be probed."""
     lookup = {"pk": pk} if pk is not None else {"number": number}
     try:
-        return visible_matters(user).select_related(
-            "office", "lead_unit", "category", "region", "leader", "handler"
-        ).get(**lookup)
+        return (
+            visible_matters(user)
+            .select_related("office", "lead_unit", "category", "region", "leader", "handler")
+            .get(**lookup)
+        )
     except Matter.DoesNotExist:
         raise NotFound(_("没有找到该信访事项，或您无权查看。")) from None
 
@@ -87,9 +93,7 @@ def can_see_identity(user: User, matter: Matter) -> bool:
     if any(m.unit_id in accused for m in memberships):
         return False
     return any(
-        m.unit_id == matter.office_id
-        or m.unit.is_discipline
-        or m.role == Role.DISCIPLINE_INSPECTOR
+        m.unit_id == matter.office_id or m.unit.is_discipline or m.role == Role.DISCIPLINE_INSPECTOR
         for m in memberships
     )
 

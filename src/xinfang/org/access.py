@@ -16,8 +16,11 @@ def memberships_of(user: AbstractBaseUser | AnonymousUser) -> list[Membership]:
         return []
     cached = getattr(user, "_xinfang_memberships", None)
     if cached is None:
-        cached = list(Membership.objects.filter(user=user, unit__is_active=True).select_related(
-            "unit", "unit__region"))
+        cached = list(
+            Membership.objects.filter(user=user, unit__is_active=True).select_related(
+                "unit", "unit__region"
+            )
+        )
         user._xinfang_memberships = cached  # type: ignore[union-attr]
     return cached
 
@@ -63,7 +66,9 @@ def scope_unit_ids(user: AbstractBaseUser | AnonymousUser) -> frozenset[int]:
             tree_roots.add(membership.unit_id)
     ids = _descendants(tree_roots)
     for prefix in region_prefixes:
-        ids.update(Unit.objects.filter(region__code__startswith=prefix).values_list("id", flat=True))
+        ids.update(
+            Unit.objects.filter(region__code__startswith=prefix).values_list("id", flat=True)
+        )
     scope = frozenset(ids)
     if user.is_authenticated:
         user._xinfang_scope = scope  # type: ignore[union-attr]

@@ -21,7 +21,9 @@ class Level(models.TextChoices):
 # for townships and streets and twelve for villages and communities.
 CODE_LENGTH = {Level.CITY: 6, Level.COUNTY: 6, Level.TOWNSHIP: 9, Level.VILLAGE: 12}
 _PARENT_LEVEL = {
-    Level.COUNTY: Level.CITY, Level.TOWNSHIP: Level.COUNTY, Level.VILLAGE: Level.TOWNSHIP,
+    Level.COUNTY: Level.CITY,
+    Level.TOWNSHIP: Level.COUNTY,
+    Level.VILLAGE: Level.TOWNSHIP,
 }
 
 
@@ -44,8 +46,12 @@ class Region(models.Model):
     def clean(self) -> None:
         expected = CODE_LENGTH[Level(self.level)]
         if not re.fullmatch(rf"\d{{{expected}}}", self.code or ""):
-            raise ValidationError({"code": _("A %(level)s code has %(n)d digits.") % {
-                "level": Level(self.level).label, "n": expected}})
+            raise ValidationError(
+                {
+                    "code": _("A %(level)s code has %(n)d digits.")
+                    % {"level": Level(self.level).label, "n": expected}
+                }
+            )
         if self.level == Level.CITY and not self.code.endswith("00"):
             raise ValidationError({"code": _("A city code ends in 00.")})
         parent_level = _PARENT_LEVEL.get(Level(self.level))
@@ -87,7 +93,11 @@ class Unit(models.Model):
         Region, models.PROTECT, related_name="units", verbose_name=_("jurisdiction")
     )
     parent = models.ForeignKey(
-        "self", models.PROTECT, null=True, blank=True, related_name="children",
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
         verbose_name=_("parent unit"),
     )
     is_active = models.BooleanField(_("active"), default=True)
@@ -126,9 +136,7 @@ JURISDICTION_ROLES = frozenset({Role.SUPERVISOR, Role.DIRECTOR, Role.AUDITOR, Ro
 
 
 class Membership(models.Model):
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.CASCADE, related_name="memberships"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="memberships")
     unit = models.ForeignKey(Unit, models.PROTECT, related_name="memberships")
     role = models.CharField(_("role"), max_length=24, choices=Role.choices)
 

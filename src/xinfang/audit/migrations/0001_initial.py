@@ -6,29 +6,59 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('matters', '0001_initial'),
+        ("matters", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AccessLog',
+            name="AccessLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('field', models.CharField(choices=[('id_number', 'ID number'), ('phone', 'phone')], max_length=12)),
-                ('purpose', models.CharField(blank=True, max_length=200, verbose_name='purpose')),
-                ('at', models.DateTimeField()),
-                ('matter', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='matters.matter')),
-                ('petitioner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='matters.petitioner')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "field",
+                    models.CharField(
+                        choices=[("id_number", "ID number"), ("phone", "phone")], max_length=12
+                    ),
+                ),
+                ("purpose", models.CharField(blank=True, max_length=200, verbose_name="purpose")),
+                ("at", models.DateTimeField()),
+                (
+                    "matter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="matters.matter",
+                    ),
+                ),
+                (
+                    "petitioner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="matters.petitioner",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at'],
-                'indexes': [models.Index(fields=['matter', '-at'], name='accesslog_matter_at')],
+                "ordering": ["-at"],
+                "indexes": [models.Index(fields=["matter", "-at"], name="accesslog_matter_at")],
             },
         ),
     ]

@@ -5,50 +5,98 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('org', '0001_initial'),
+        ("org", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CoveredYear',
+            name="CoveredYear",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(unique=True)),
-                ('source', models.CharField(help_text='e.g. 国办发明电〔2026〕X号', max_length=200, verbose_name='source')),
-                ('loaded_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(unique=True)),
+                (
+                    "source",
+                    models.CharField(
+                        help_text="e.g. 国办发明电〔2026〕X号",
+                        max_length=200,
+                        verbose_name="source",
+                    ),
+                ),
+                ("loaded_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['year'],
+                "ordering": ["year"],
             },
         ),
         migrations.CreateModel(
-            name='HolidayOverride',
+            name="HolidayOverride",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(unique=True)),
-                ('is_workday', models.BooleanField()),
-                ('name', models.CharField(blank=True, max_length=50)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField(unique=True)),
+                ("is_workday", models.BooleanField()),
+                ("name", models.CharField(blank=True, max_length=50)),
             ],
             options={
-                'ordering': ['day'],
+                "ordering": ["day"],
             },
         ),
         migrations.CreateModel(
-            name='ClockRuleSetting',
+            name="ClockRuleSetting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=30)),
-                ('days', models.PositiveSmallIntegerField()),
-                ('day_kind', models.CharField(choices=[('calendar', 'calendar'), ('working', 'working')], max_length=10)),
-                ('enabled', models.BooleanField(default=True)),
-                ('office', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='org.unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=30)),
+                ("days", models.PositiveSmallIntegerField()),
+                (
+                    "day_kind",
+                    models.CharField(
+                        choices=[("calendar", "calendar"), ("working", "working")], max_length=10
+                    ),
+                ),
+                ("enabled", models.BooleanField(default=True)),
+                (
+                    "office",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="org.unit",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(condition=models.Q(('office__isnull', False)), fields=('office', 'key'), name='clockrule_office_key'), models.UniqueConstraint(condition=models.Q(('office__isnull', True)), fields=('key',), name='clockrule_global_key'), models.CheckConstraint(condition=models.Q(('days__gte', 1)), name='clockrule_days_min')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("office__isnull", False)),
+                        fields=("office", "key"),
+                        name="clockrule_office_key",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("office__isnull", True)),
+                        fields=("key",),
+                        name="clockrule_global_key",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("days__gte", 1)), name="clockrule_days_min"
+                    ),
+                ],
             },
         ),
     ]

@@ -51,7 +51,9 @@ def format_day(day: date) -> str:
     """A date inside a message: 2026年03月17日 in Chinese, 2026-03-17 in English."""
     # Translators: a date inside a sentence. English: %(year)d-%(month)02d-%(day)02d
     return _("%(year)d年%(month)02d月%(day)02d日") % {
-        "year": day.year, "month": day.month, "day": day.day,
+        "year": day.year,
+        "month": day.month,
+        "day": day.day,
     }
 
 
@@ -95,8 +97,9 @@ def lock(matter: Matter, expected_version: int | None) -> Matter:
     return locked
 
 
-def begin(matter: Matter, actor: User | None, expected_version: int | None,
-          at: datetime | date | None) -> tuple[Matter, datetime]:
+def begin(
+    matter: Matter, actor: User | None, expected_version: int | None, at: datetime | date | None
+) -> tuple[Matter, datetime]:
     """Start a step: lock the matter, check the actor still sees it, resolve when it happened.
 
     Visibility is checked on the locked row, so a matter that moved out of the actor's scope
@@ -151,9 +154,12 @@ def require_text(value: str | None, field: str, label: str) -> str:
 
 
 def last_event(matter: Matter) -> Event | None:
-    return Event.objects.filter(matter=matter).order_by("-seq").only(
-        "seq", "hash", "occurred_at"
-    ).first()
+    return (
+        Event.objects.filter(matter=matter)
+        .order_by("-seq")
+        .only("seq", "hash", "occurred_at")
+        .first()
+    )
 
 
 def append_event(
@@ -188,9 +194,7 @@ def append_event(
     event.hash = event_hash(event)
     event.save(force_insert=True)
     matter.last_event_seq, matter.last_event_hash = event.seq, event.hash
-    Matter.objects.filter(pk=matter.pk).update(
-        last_event_seq=event.seq, last_event_hash=event.hash
-    )
+    Matter.objects.filter(pk=matter.pk).update(last_event_seq=event.seq, last_event_hash=event.hash)
     return event
 
 
@@ -222,8 +226,15 @@ def step(
         matter.state = to_state
         changed.append("state")
     event = append_event(
-        matter, kind=kind, actor=actor, actor_unit=membership.unit if membership else None,
-        at=at, from_state=from_state, to_state=matter.state, text=text, data=data,
+        matter,
+        kind=kind,
+        actor=actor,
+        actor_unit=membership.unit if membership else None,
+        at=at,
+        from_state=from_state,
+        to_state=matter.state,
+        text=text,
+        data=data,
         is_public=is_public,
     )
     save(matter, changed)
@@ -249,5 +260,3 @@ def require_window_open(matter: Matter, key: str, on: date, refusal: str) -> Clo
             % {"refusal": refusal, "date": format_day(window.due_on)}
         )
     return window
-
-

@@ -59,23 +59,37 @@ def _declared(matter: Matter, user: User) -> bool:
 
 
 @transaction.atomic
-def matter_assign_owners(*, matter: Matter, actor: User, leader: User, handler: User,
-                         expected_version: int | None = None,
-                         at: datetime | None = None) -> Matter:
+def matter_assign_owners(
+    *,
+    matter: Matter,
+    actor: User,
+    leader: User,
+    handler: User,
+    expected_version: int | None = None,
+    at: datetime | None = None,
+) -> Matter:
     """领导包案: exactly one owning leader, and the handler who does the work."""
     matter, when = begin(matter, actor, expected_version, at)
     action = pgettext("action", "指定包案领导和承办人")
     require_state(matter, HANDLING, action)
     membership = require_role(actor, "can_assign", matter.lead_unit, action)
     leader_units = _ancestors(matter.lead_unit)
-    if not Membership.objects.filter(user=leader, role=Role.LEADER,
-                                     unit_id__in=leader_units).exists():
-        raise InvalidInput(_("%(person)s不是%(unit)s或其上级单位的领导。")
-                           % {"person": leader, "unit": matter.lead_unit.name}, field="leader")
-    if not Membership.objects.filter(user=handler, role=Role.HANDLER,
-                                     unit=matter.lead_unit).exists():
-        raise InvalidInput(_("%(person)s不是%(unit)s的承办人员。")
-                           % {"person": handler, "unit": matter.lead_unit.name}, field="handler")
+    if not Membership.objects.filter(
+        user=leader, role=Role.LEADER, unit_id__in=leader_units
+    ).exists():
+        raise InvalidInput(
+            _("%(person)s不是%(unit)s或其上级单位的领导。")
+            % {"person": leader, "unit": matter.lead_unit.name},
+            field="leader",
+        )
+    if not Membership.objects.filter(
+        user=handler, role=Role.HANDLER, unit=matter.lead_unit
+    ).exists():
+        raise InvalidInput(
+            _("%(person)s不是%(unit)s的承办人员。")
+            % {"person": handler, "unit": matter.lead_unit.name},
+            field="handler",
+        )
     for person, field in ((leader, "leader"), (handler, "handler")):
         if _declared(matter, person):
             raise InvalidInput(
@@ -84,10 +98,17 @@ def matter_assign_owners(*, matter: Matter, actor: User, leader: User, handler: 
                 field=field,
             )
     matter.leader, matter.handler = leader, handler
-    step(matter, kind=EventKind.OWNERS_ASSIGNED, actor=actor, membership=membership, at=when,
-         to_state=State.IN_HANDLING, fields=["leader", "handler"],
-         text=f"包案领导：{_name(leader)}；承办人：{_name(handler)}",
-         data={"leader": leader.pk, "handler": handler.pk})
+    step(
+        matter,
+        kind=EventKind.OWNERS_ASSIGNED,
+        actor=actor,
+        membership=membership,
+        at=when,
+        to_state=State.IN_HANDLING,
+        fields=["leader", "handler"],
+        text=f"包案领导：{_name(leader)}；承办人：{_name(handler)}",
+        data={"leader": leader.pk, "handler": handler.pk},
+    )
     return matter
 
 
@@ -97,9 +118,14 @@ def _name(user: User) -> str:
 
 
 @transaction.atomic
-def matter_add_co_units(*, matter: Matter, actor: User, units: Sequence[Unit],
-                        expected_version: int | None = None,
-                        at: datetime | None = None) -> Matter:
+def matter_add_co_units(
+    *,
+    matter: Matter,
+    actor: User,
+    units: Sequence[Unit],
+    expected_version: int | None = None,
+    at: datetime | None = None,
+) -> Matter:
     """联合办案: add units that handle the matter together with the responsible unit."""
     matter, when = begin(matter, actor, expected_version, at)
     action = pgettext("action", "增加协办单位")
@@ -113,9 +139,15 @@ def matter_add_co_units(*, matter: Matter, actor: User, units: Sequence[Unit],
     if any(u.pk in accused for u in new):
         raise InvalidInput(_("被检举控告的单位不能参与办理（第四十六条）。"), field="units")
     CoHandling.objects.bulk_create(CoHandling(matter=matter, unit=u, added_at=when) for u in new)
-    step(matter, kind=EventKind.CO_UNITS_SET, actor=actor, membership=membership, at=when,
-         text="协办单位：" + "、".join(u.name for u in new),
-         data={"units": [u.pk for u in new]})
+    step(
+        matter,
+        kind=EventKind.CO_UNITS_SET,
+        actor=actor,
+        membership=membership,
+        at=when,
+        text="协办单位：" + "、".join(u.name for u in new),
+        data={"units": [u.pk for u in new]},
+    )
     return matter
 
 
@@ -141,17 +173,33 @@ def matter_declare_interest(*, matter: Matter, actor: User, reason: str) -> Matt
         matter.handler = None
         fields.append("handler")
     to_state = State.ACCEPTED if fields and matter.state == State.IN_HANDLING else None
-    step(matter, kind=EventKind.INTEREST_DECLARED, actor=actor, membership=membership, at=when,
-         to_state=to_state, fields=fields, is_public=False,
-         text="申报利害关系并回避" + ("，已解除其包案/承办" if fields else ""),
-         data={"user": actor.pk})
+    step(
+        matter,
+        kind=EventKind.INTEREST_DECLARED,
+        actor=actor,
+        membership=membership,
+        at=when,
+        to_state=to_state,
+        fields=fields,
+        is_public=False,
+        text="申报利害关系并回避" + ("，已解除其包案/承办" if fields else ""),
+        data={"user": actor.pk},
+    )
     return matter
 
 
 def _pending_extension(matter: Matter) -> dict | None:
-    last = matter.events.filter(kind__in=[
-        EventKind.EXTENSION_REQUESTED, EventKind.EXTENSION_APPROVED, EventKind.EXTENSION_REFUSED,
-    ]).order_by("-seq").first()
+    last = (
+        matter.events.filter(
+            kind__in=[
+                EventKind.EXTENSION_REQUESTED,
+                EventKind.EXTENSION_APPROVED,
+                EventKind.EXTENSION_REFUSED,
+            ]
+        )
+        .order_by("-seq")
+        .first()
+    )
     if last is not None and last.kind == EventKind.EXTENSION_REQUESTED:
         return dict(last.data)
     return None
@@ -167,9 +215,15 @@ def _require_handler(actor: User, matter: Matter, action: str) -> Membership:
 
 
 @transaction.atomic
-def matter_request_extension(*, matter: Matter, actor: User, days: int, reason: str,
-                             expected_version: int | None = None,
-                             at: datetime | None = None) -> Matter:
+def matter_request_extension(
+    *,
+    matter: Matter,
+    actor: User,
+    days: int,
+    reason: str,
+    expected_version: int | None = None,
+    at: datetime | None = None,
+) -> Matter:
     """Ask the head of the body for the one extension the regulation allows (art. 34)."""
     matter, when = begin(matter, actor, expected_version, at)
     action = pgettext("action", "申请延期")
@@ -197,15 +251,29 @@ def matter_request_extension(*, matter: Matter, actor: User, days: int, reason: 
             _("办理期限已于%(date)s届满，应在期限内申请延期。")
             % {"date": format_day(handling.due_on)}
         )
-    step(matter, kind=EventKind.EXTENSION_REQUESTED, actor=actor, membership=membership, at=when,
-         text=reason, data={"days": days}, is_public=False)
+    step(
+        matter,
+        kind=EventKind.EXTENSION_REQUESTED,
+        actor=actor,
+        membership=membership,
+        at=when,
+        text=reason,
+        data={"days": days},
+        is_public=False,
+    )
     return matter
 
 
 @transaction.atomic
-def matter_decide_extension(*, matter: Matter, actor: User, approve: bool, note: str = "",
-                            expected_version: int | None = None,
-                            at: datetime | None = None) -> Matter:
+def matter_decide_extension(
+    *,
+    matter: Matter,
+    actor: User,
+    approve: bool,
+    note: str = "",
+    expected_version: int | None = None,
+    at: datetime | None = None,
+) -> Matter:
     """The head of the body approves or refuses a pending extension request."""
     matter, when = begin(matter, actor, expected_version, at)
     action = pgettext("action", "审批延期")
@@ -217,19 +285,40 @@ def matter_decide_extension(*, matter: Matter, actor: User, approve: bool, note:
     if approve:
         days = int(pending["days"])
         matter.extension_days = days
-        step(matter, kind=EventKind.EXTENSION_APPROVED, actor=actor, membership=membership,
-             at=when, fields=["extension_days"], data={"days": days},
-             text=note.strip() or f"经单位负责人批准，办理期限延长{days}日")
+        step(
+            matter,
+            kind=EventKind.EXTENSION_APPROVED,
+            actor=actor,
+            membership=membership,
+            at=when,
+            fields=["extension_days"],
+            data={"days": days},
+            text=note.strip() or f"经单位负责人批准，办理期限延长{days}日",
+        )
     else:
-        step(matter, kind=EventKind.EXTENSION_REFUSED, actor=actor, membership=membership,
-             at=when, text=require_text(note, "note", _("不予批准的理由")), is_public=False)
+        step(
+            matter,
+            kind=EventKind.EXTENSION_REFUSED,
+            actor=actor,
+            membership=membership,
+            at=when,
+            text=require_text(note, "note", _("不予批准的理由")),
+            is_public=False,
+        )
     return matter
 
 
 @transaction.atomic
-def matter_reply(*, matter: Matter, actor: User, text: str, decision: str = "",
-                 basis: str = "", expected_version: int | None = None,
-                 at: datetime | None = None) -> Matter:
+def matter_reply(
+    *,
+    matter: Matter,
+    actor: User,
+    text: str,
+    decision: str = "",
+    basis: str = "",
+    expected_version: int | None = None,
+    at: datetime | None = None,
+) -> Matter:
     """The written reply. A 申诉求决 reply states its decision and legal basis (art. 32)."""
     matter, when = begin(matter, actor, expected_version, at)
     action = pgettext("action", "答复")
@@ -238,25 +327,46 @@ def matter_reply(*, matter: Matter, actor: User, text: str, decision: str = "",
     text = require_text(text, "text", _("答复意见"))
     if matter.type == MatterType.REQUEST:
         if decision not in Decision.values:
-            raise InvalidInput(_("请选择处理意见：支持、解释说明或不予支持（第三十二条）。"),
-                               field="decision")
+            raise InvalidInput(
+                _("请选择处理意见：支持、解释说明或不予支持（第三十二条）。"), field="decision"
+            )
         basis = require_text(basis, "basis", _("处理依据"))
     elif decision and decision not in Decision.values:
         raise InvalidInput(_("处理意见只能是支持、解释说明或不予支持。"), field="decision")
     matter.decision = decision
-    step(matter, kind=EventKind.REPLIED, actor=actor, membership=membership, at=when,
-         to_state=State.REPLIED, fields=["decision"], text=text,
-         data={"decision": decision, "basis": basis.strip()})
+    step(
+        matter,
+        kind=EventKind.REPLIED,
+        actor=actor,
+        membership=membership,
+        at=when,
+        to_state=State.REPLIED,
+        fields=["decision"],
+        text=text,
+        data={"decision": decision, "basis": basis.strip()},
+    )
     return matter
 
 
-RATABLE = (State.REPLIED, State.REVIEW_REQUESTED, State.REVIEWED, State.RE_REVIEW_REQUESTED,
-           State.RE_REVIEWED, State.CLOSED)
+RATABLE = (
+    State.REPLIED,
+    State.REVIEW_REQUESTED,
+    State.REVIEWED,
+    State.RE_REVIEW_REQUESTED,
+    State.RE_REVIEWED,
+    State.CLOSED,
+)
 
 
 @transaction.atomic
-def matter_rate(*, matter: Matter, actor: User | None, rating: str, comment: str = "",
-                at: datetime | None = None) -> Evaluation:
+def matter_rate(
+    *,
+    matter: Matter,
+    actor: User | None,
+    rating: str,
+    comment: str = "",
+    at: datetime | None = None,
+) -> Evaluation:
     """The petitioner's rating of the reply, once. `actor` is the staff member recording it
     (by phone or on paper), or None when the petitioner rates on the public side."""
     matter, when = begin(matter, actor, None, at)
@@ -273,13 +383,23 @@ def matter_rate(*, matter: Matter, actor: User | None, rating: str, comment: str
     if rating not in Rating.values:
         raise InvalidInput(_("请选择满意、基本满意或不满意。"), field="rating")
     evaluation = Evaluation.objects.create(
-        matter=matter, rating=rating, comment=comment.strip(), recorded_at=when,
+        matter=matter,
+        rating=rating,
+        comment=comment.strip(),
+        recorded_at=when,
         recorded_by=actor,
     )
-    step(matter, kind=EventKind.RATED, actor=actor, membership=membership, at=when,
-         # A plain str in the primary language: the label is a lazy translation, which the
-         # event hash cannot serialise and which would follow the actor's language.
-         text=in_records(Rating(rating).label), data={"rating": rating})
+    step(
+        matter,
+        kind=EventKind.RATED,
+        actor=actor,
+        membership=membership,
+        at=when,
+        # A plain str in the primary language: the label is a lazy translation, which the
+        # event hash cannot serialise and which would follow the actor's language.
+        text=in_records(Rating(rating).label),
+        data={"rating": rating},
+    )
     return evaluation
 
 
@@ -287,17 +407,25 @@ ALWAYS_CLOSABLE = (State.NOT_ACCEPTED, State.GUIDED, State.LINKED, State.RE_REVI
 
 
 @transaction.atomic
-def matter_close(*, matter: Matter, actor: User, note: str = "",
-                 expected_version: int | None = None, at: datetime | None = None) -> Matter:
+def matter_close(
+    *,
+    matter: Matter,
+    actor: User,
+    note: str = "",
+    expected_version: int | None = None,
+    at: datetime | None = None,
+) -> Matter:
     """办结. After a reply or a review decision the petitioner's window to ask for the next step
     must have passed, unless they have rated the outcome."""
     matter, when = begin(matter, actor, expected_version, at)
-    require_state(matter, (*ALWAYS_CLOSABLE, State.REPLIED, State.REVIEWED),
-                  pgettext("action", "办结"))
+    require_state(
+        matter, (*ALWAYS_CLOSABLE, State.REPLIED, State.REVIEWED), pgettext("action", "办结")
+    )
     membership = None
     for unit in (matter.lead_unit, matter.office):
-        membership = next((m for m in memberships_of(actor)
-                           if m.unit_id == unit.pk and m.can_route), None)
+        membership = next(
+            (m for m in memberships_of(actor) if m.unit_id == unit.pk and m.can_route), None
+        )
         if membership:
             break
     if membership is None:
@@ -314,6 +442,13 @@ def matter_close(*, matter: Matter, actor: User, note: str = "",
                 else _("信访人可在%(date)s前申请复核，期限届满或信访人评价后方可办结。")
             )
             raise InvalidState(message % {"date": format_day(window.due_on)})
-    step(matter, kind=EventKind.CLOSED, actor=actor, membership=membership, at=when,
-         to_state=State.CLOSED, text=note.strip() or "办结")
+    step(
+        matter,
+        kind=EventKind.CLOSED,
+        actor=actor,
+        membership=membership,
+        at=when,
+        to_state=State.CLOSED,
+        text=note.strip() or "办结",
+    )
     return matter

@@ -54,22 +54,33 @@ def petitioners_for(user: AbstractBaseUser | AnonymousUser, matter: Matter) -> l
 
 
 @transaction.atomic
-def petitioner_reveal(*, petitioner: Petitioner, actor: AbstractBaseUser, field: str,
-                      purpose: str = "") -> str:
+def petitioner_reveal(
+    *, petitioner: Petitioner, actor: AbstractBaseUser, field: str, purpose: str = ""
+) -> str:
     """The unmasked ID number or phone, written to the access log in the same transaction."""
     matter = petitioner.matter
     require_visible(actor, matter)
     if not can_see_identity(actor, matter):
-        raise Forbidden(_(
-            "检举控告人的身份信息只对登记机关和纪检监察机关可见，"
-            "且不向被检举控告单位的人员披露（第四十六条）。"
-        ))
-    sealed = {AccessLog.Field.ID_NUMBER: petitioner.id_sealed,
-              AccessLog.Field.PHONE: petitioner.phone_sealed}
+        raise Forbidden(
+            _(
+                "检举控告人的身份信息只对登记机关和纪检监察机关可见，"
+                "且不向被检举控告单位的人员披露（第四十六条）。"
+            )
+        )
+    sealed = {
+        AccessLog.Field.ID_NUMBER: petitioner.id_sealed,
+        AccessLog.Field.PHONE: petitioner.phone_sealed,
+    }
     if field not in sealed:
         raise InvalidInput(_("只能查看身份证号码或电话号码。"), field="field")
     if not sealed[field]:
         raise InvalidInput(_("信访人没有提供该信息。"), field="field")
-    AccessLog.objects.create(user=actor, matter=matter, petitioner=petitioner, field=field,
-                             purpose=purpose.strip()[:200], at=timezone.now())
+    AccessLog.objects.create(
+        user=actor,
+        matter=matter,
+        petitioner=petitioner,
+        field=field,
+        purpose=purpose.strip()[:200],
+        at=timezone.now(),
+    )
     return keyring().unseal(sealed[field])

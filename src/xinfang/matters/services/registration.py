@@ -120,12 +120,13 @@ def _clean_petitioners(
     today = timezone.localdate()
     rows = []
     for position, given in enumerate(petitioners, start=1):
-        name = require_text(
-            given.name, "petitioners", _("第%(n)d位信访人的姓名") % {"n": position}
-        )
+        name = require_text(given.name, "petitioners", _("第%(n)d位信访人的姓名") % {"n": position})
         row = Petitioner(
-            position=position, name=name[:50], address=given.address.strip()[:200],
-            email=given.email.strip(), is_representative=is_collective,
+            position=position,
+            name=name[:50],
+            address=given.address.strip()[:200],
+            email=given.email.strip(),
+            is_representative=is_collective,
         )
         try:
             if given.id_number.strip():
@@ -149,8 +150,9 @@ def _clean_petitioners(
     return rows
 
 
-def _store_upload(matter: Matter, upload: Upload, actor: AbstractBaseUser | None,
-                  event: Event | None) -> Attachment:
+def _store_upload(
+    matter: Matter, upload: Upload, actor: AbstractBaseUser | None, event: Event | None
+) -> Attachment:
     limit = settings.XINFANG_MAX_ATTACHMENT_BYTES
     digest = hashlib.sha256()
     size = 0
@@ -170,9 +172,14 @@ def _store_upload(matter: Matter, upload: Upload, actor: AbstractBaseUser | None
         )
     upload.stream.seek(0)
     attachment = Attachment(
-        matter=matter, event=event, original_name=upload.name[:200],
-        content_type=upload.content_type[:100], size=size, sha256=digest.hexdigest(),
-        uploaded_by=actor, uploaded_at=timezone.now(),
+        matter=matter,
+        event=event,
+        original_name=upload.name[:200],
+        content_type=upload.content_type[:100],
+        size=size,
+        sha256=digest.hexdigest(),
+        uploaded_by=actor,
+        uploaded_at=timezone.now(),
     )
     # Stored under its checksum: the same bytes uploaded twice share one file on disk.
     attachment.file.save(upload.name, File(upload.stream), save=False)
@@ -229,11 +236,25 @@ def matter_register(
     year = timezone.localtime(received).year
     seq, number = _next_number(office, year)
     matter = Matter.objects.create(
-        office=office, year=year, seq=seq, number=number, query_code=new_query_code(),
-        channel=channel, received_at=received, registered_at=timezone.now(),
-        source_reference=source_reference.strip()[:100], title=title, content=content, type=type,
-        category=category, region=region, is_collective=is_collective, head_count=people,
-        state=State.REGISTERED, lead_unit=office, created_by=actor,
+        office=office,
+        year=year,
+        seq=seq,
+        number=number,
+        query_code=new_query_code(),
+        channel=channel,
+        received_at=received,
+        registered_at=timezone.now(),
+        source_reference=source_reference.strip()[:100],
+        title=title,
+        content=content,
+        type=type,
+        category=category,
+        region=region,
+        is_collective=is_collective,
+        head_count=people,
+        state=State.REGISTERED,
+        lead_unit=office,
+        created_by=actor,
     )
     for row in rows:
         row.matter = matter
@@ -241,7 +262,11 @@ def matter_register(
     if accused_units:
         matter.accused_units.set(accused_units)
     event = append_event(
-        matter, kind=EventKind.REGISTERED, actor=actor, actor_unit=office, at=received,
+        matter,
+        kind=EventKind.REGISTERED,
+        actor=actor,
+        actor_unit=office,
+        at=received,
         to_state=State.REGISTERED,
         text=f"{office.name}登记，{in_records(Channel(channel).label)}",
         data={"at_office": office.is_petition_office, "channel": channel},
@@ -265,8 +290,14 @@ def attachment_add(
     if not memberships:
         raise Forbidden(_("您没有为该事项添加附件的权限。"))
     event = append_event(
-        matter, kind=EventKind.ATTACHED, actor=actor, actor_unit=memberships[0].unit,
-        at=timezone.now(), from_state=matter.state, to_state=matter.state,
-        text=note or upload.name, is_public=False,
+        matter,
+        kind=EventKind.ATTACHED,
+        actor=actor,
+        actor_unit=memberships[0].unit,
+        at=timezone.now(),
+        from_state=matter.state,
+        to_state=matter.state,
+        text=note or upload.name,
+        is_public=False,
     )
     return _store_upload(matter, upload, actor, event)

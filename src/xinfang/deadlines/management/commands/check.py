@@ -21,10 +21,16 @@ class Command(DjangoCheck):
 
     def add_arguments(self, parser: CommandParser) -> None:
         super().add_arguments(parser)
-        parser.add_argument("--no-data", action="store_true",
-                            help="Only Django's system checks; skip the data checks.")
-        parser.add_argument("--fix-due-dates", action="store_true",
-                            help="Recompute drifted due dates (the timeline is never changed).")
+        parser.add_argument(
+            "--no-data",
+            action="store_true",
+            help="Only Django's system checks; skip the data checks.",
+        )
+        parser.add_argument(
+            "--fix-due-dates",
+            action="store_true",
+            help="Recompute drifted due dates (the timeline is never changed).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         super().handle(*args, **options)
@@ -40,14 +46,20 @@ class Command(DjangoCheck):
             self.stdout.write(self.style.WARNING(f"Recomputed {fixed} drifted due dates."))
             drifts = find_drift()
         for drift in drifts[:50]:
-            self.stdout.write(self.style.ERROR(
-                f"Due date drifted: {drift.number}: stored {drift.stored}, "
-                f"events give {drift.computed}"))
+            self.stdout.write(
+                self.style.ERROR(
+                    f"Due date drifted: {drift.number}: stored {drift.stored}, "
+                    f"events give {drift.computed}"
+                )
+            )
         problems += len(drifts)
         breaks = verify_all()
         for brk in breaks[:50]:
-            self.stdout.write(self.style.ERROR(
-                f"Timeline broken: matter id {brk.matter_id} event #{brk.seq}: {brk.reason}"))
+            self.stdout.write(
+                self.style.ERROR(
+                    f"Timeline broken: matter id {brk.matter_id} event #{brk.seq}: {brk.reason}"
+                )
+            )
         problems += len(breaks)
         if problems:
             raise CommandError(
@@ -55,6 +67,9 @@ class Command(DjangoCheck):
                 "Run with --fix-due-dates to recompute due dates; a timeline break means a row "
                 "was changed outside Xinfang: restore it from backup."
             )
-        self.stdout.write(self.style.SUCCESS(
-            "Data checks passed: every stored due date matches its timeline; "
-            "every timeline hash chain verifies."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                "Data checks passed: every stored due date matches its timeline; "
+                "every timeline hash chain verifies."
+            )
+        )

@@ -38,8 +38,10 @@ class Command(BaseCommand):
         if options["action"] == "set":
             try:
                 moved = clock_rule_set(
-                    office_id=office.pk if office else None, key=options["key"],
-                    days=options["days"], day_kind=options["kind"],
+                    office_id=office.pk if office else None,
+                    key=options["key"],
+                    days=options["days"],
+                    day_kind=options["kind"],
                     enabled=not options["disable"],
                 )
             except DomainError as exc:

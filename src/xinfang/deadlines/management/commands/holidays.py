@@ -30,7 +30,9 @@ def parse_schedule(path: Path) -> list[tuple[date, bool, str]]:
             try:
                 day = date.fromisoformat(row[0].strip())
             except ValueError as exc:
-                raise CommandError(f"{path}:{number}: {row[0]!r} is not a date (YYYY-MM-DD)") from exc
+                raise CommandError(
+                    f"{path}:{number}: {row[0]!r} is not a date (YYYY-MM-DD)"
+                ) from exc
             kind = row[1].strip().lower() if len(row) > 1 else ""
             if kind not in _OFF | _WORK:
                 raise CommandError(f"{path}:{number}: kind must be off/休 or work/班, not {kind!r}")
@@ -49,8 +51,11 @@ class Command(BaseCommand):
         load = sub.add_parser("load", help="Load one year's schedule from a CSV file.")
         load.add_argument("file", type=Path)
         load.add_argument("--year", type=int, required=True)
-        load.add_argument("--source", required=True,
-                          help="Where the schedule comes from, e.g. the State Council notice.")
+        load.add_argument(
+            "--source",
+            required=True,
+            help="Where the schedule comes from, e.g. the State Council notice.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "load":
@@ -59,8 +64,11 @@ class Command(BaseCommand):
                 moved = holidays_load(year=options["year"], days=days, source=options["source"])
             except DomainError as exc:
                 raise CommandError(exc.message) from exc
-            self.stdout.write(self.style.SUCCESS(
-                f"Loaded {len(days)} days for {options['year']}; {moved} due dates moved."))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Loaded {len(days)} days for {options['year']}; {moved} due dates moved."
+                )
+            )
             return
         overrides = dict(HolidayOverride.objects.values_list("day", "is_workday"))
         loaded = {c.year: c.source for c in CoveredYear.objects.all()}
