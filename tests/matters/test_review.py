@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.conftest import register
+from tests.conftest import at, register
 from tests.matters.flows import (
     RE_REVIEW_REQUESTED_ON,
     REVIEW_REQUESTED_ON,
@@ -223,6 +223,32 @@ def test_hearing_days_are_not_counted_in_the_re_review_period(world):
         )
     # 29 April + 4 days = Sun 3 May, in the Labour Day break (1-5 May): 6 May.
     assert clock(m, "re_review").due_on == date(2026, 5, 6)
+
+
+def test_a_hearing_can_be_recorded_after_the_fact_but_not_before_it_ended(world):
+    m = walk(world, "re_review_requested")
+    with on(date(2026, 4, 20)):
+        with refused(m, InvalidInput, "听证结束后"):
+            services.matter_record_hearing(
+                matter=m,
+                actor=world.city_lead,
+                start=date(2026, 4, 8),
+                end=date(2026, 4, 9),
+                at=at(2026, 4, 8, 15),
+            )
+        m = services.matter_record_hearing(
+            matter=m,
+            actor=world.city_lead,
+            start=date(2026, 4, 8),
+            end=date(2026, 4, 9),
+            at=at(2026, 4, 9, 17),
+        )
+        # The decision can then be recorded as of a day before today.
+        m = services.matter_decide_re_review(
+            matter=m, actor=world.city_lead, outcome="upheld", text="维持", at=at(2026, 4, 15)
+        )
+    assert m.is_final
+    assert clock(m, "re_review").extra_days == 2
 
 
 @pytest.mark.parametrize(

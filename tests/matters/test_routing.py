@@ -354,6 +354,23 @@ def test_a_repeat_is_linked_to_the_matter_in_handling_and_not_accepted_anew(worl
     assert running(original) == {"handling": "2026-05-06"}
 
 
+def test_a_link_recorded_after_the_fact_cannot_predate_the_originals_last_step(world):
+    # The repeat arrived first (1 March); the original was accepted later. Linking "as of"
+    # 2 March would write a note on the original before its own acceptance.
+    with on(date(2026, 3, 1)):
+        repeat = register(world, received_at=at(2026, 3, 1, 9))
+    original = walk(world, "in_handling")
+    accepted = original.events.get(kind="accepted").occurred_at
+    with on(LATER), refused(repeat, InvalidInput, "不能早于"):
+        services.matter_link_repeat(
+            matter=repeat, actor=world.registrar, original=original, at=at(2026, 3, 2)
+        )
+    with on(LATER):
+        services.matter_link_repeat(matter=repeat, actor=world.registrar, original=original)
+    note = fresh(original).events.last()
+    assert note.kind == "note" and note.occurred_at >= accepted
+
+
 @pytest.mark.parametrize("step", ["review_requested", "re_review_requested"])
 def test_a_repeat_may_join_a_matter_under_review(world, step):
     original = walk(world, step)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from xinfang.audit.chain import GENESIS, event_hash
 from xinfang.deadlines.clocks import Clock
-from xinfang.deadlines.services import matter_clocks, refresh_due
+from xinfang.deadlines.services import due_fields, matter_clocks
 from xinfang.matters.errors import Conflict, Forbidden, InvalidInput, InvalidState, NotFound
 from xinfang.matters.identity import Keyring
 from xinfang.matters.models import Event, Matter, State
@@ -153,13 +153,21 @@ def require_text(value: str | None, field: str, label: str) -> str:
     return text
 
 
+def timeline(matter: Matter) -> list[Event]:
+    """The matter's events in order, read once per step and kept on the locked instance.
+
+    Safe to keep: every writer holds the matter's row lock while it appends.
+    """
+    events: list[Event] | None = getattr(matter, "_timeline", None)
+    if events is None:
+        events = list(Event.objects.filter(matter=matter).order_by("seq"))
+        matter._timeline = events  # type: ignore[attr-defined]
+    return events
+
+
 def last_event(matter: Matter) -> Event | None:
-    return (
-        Event.objects.filter(matter=matter)
-        .order_by("-seq")
-        .only("seq", "hash", "occurred_at")
-        .first()
-    )
+    events = timeline(matter)
+    return events[-1] if events else None
 
 
 def append_event(
@@ -193,16 +201,28 @@ def append_event(
     )
     event.hash = event_hash(event)
     event.save(force_insert=True)
+    timeline(matter).append(event)
+    # The chain's head goes to the database with the caller's save().
     matter.last_event_seq, matter.last_event_hash = event.seq, event.hash
-    Matter.objects.filter(pk=matter.pk).update(last_event_seq=event.seq, last_event_hash=event.hash)
     return event
 
 
 def save(matter: Matter, fields: Iterable[str]) -> None:
-    """Save the changed fields, bump the version and store the due date again from the events."""
+    """One UPDATE: the changed fields, the version, the chain's head and the due date computed
+    again from the events."""
+    due = due_fields(matter_clocks(matter, timeline(matter)))
+    matter.due_date, matter.calendar_warning = due.due_date, due.calendar_warning
     matter.version += 1
-    matter.save(update_fields=[*fields, "version"])
-    refresh_due(matter)
+    matter.save(
+        update_fields=[
+            *fields,
+            "version",
+            "last_event_seq",
+            "last_event_hash",
+            "due_date",
+            "calendar_warning",
+        ]
+    )
 
 
 def step(
@@ -243,7 +263,7 @@ def step(
 
 def clock(matter: Matter, key: str) -> Clock | None:
     """The latest instance of one of the matter's clocks."""
-    found = [c for c in matter_clocks(matter) if c.rule.key == key]
+    found = [c for c in matter_clocks(matter, timeline(matter)) if c.rule.key == key]
     return found[-1] if found else None
 
 

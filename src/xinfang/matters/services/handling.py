@@ -32,6 +32,7 @@ from xinfang.matters.services._core import (
     require_state,
     require_text,
     step,
+    timeline,
 )
 from xinfang.org.access import memberships_of
 from xinfang.org.models import Membership, Role, Unit
@@ -152,9 +153,16 @@ def matter_add_co_units(
 
 
 @transaction.atomic
-def matter_declare_interest(*, matter: Matter, actor: User, reason: str) -> Matter:
+def matter_declare_interest(
+    *,
+    matter: Matter,
+    actor: User,
+    reason: str,
+    expected_version: int | None = None,
+    at: datetime | None = None,
+) -> Matter:
     """回避: the actor declares an interest; they are taken off the matter if assigned."""
-    matter, when = begin(matter, actor, None, None)
+    matter, when = begin(matter, actor, expected_version, at)
     # Read-only roles (auditor, supervisor) never lead or handle a matter and must not write to
     # its timeline; the event is booked to the actor's unit on the matter where there is one.
     acting = [m for m in memberships_of(actor) if not m.is_read_only]
@@ -189,19 +197,14 @@ def matter_declare_interest(*, matter: Matter, actor: User, reason: str) -> Matt
 
 
 def _pending_extension(matter: Matter) -> dict | None:
-    last = (
-        matter.events.filter(
-            kind__in=[
-                EventKind.EXTENSION_REQUESTED,
-                EventKind.EXTENSION_APPROVED,
-                EventKind.EXTENSION_REFUSED,
-            ]
-        )
-        .order_by("-seq")
-        .first()
-    )
-    if last is not None and last.kind == EventKind.EXTENSION_REQUESTED:
-        return dict(last.data)
+    kinds = {
+        EventKind.EXTENSION_REQUESTED,
+        EventKind.EXTENSION_APPROVED,
+        EventKind.EXTENSION_REFUSED,
+    }
+    decisions = [e for e in timeline(matter) if e.kind in kinds]
+    if decisions and decisions[-1].kind == EventKind.EXTENSION_REQUESTED:
+        return dict(decisions[-1].data)
     return None
 
 
@@ -376,7 +379,8 @@ def matter_rate(
         if not candidates:
             raise Forbidden(_("您没有代为记录评价的权限。"))
         membership = candidates[0]
-    if matter.state not in RATABLE or not matter.events.filter(kind=EventKind.REPLIED).exists():
+    replied = any(e.kind == EventKind.REPLIED for e in timeline(matter))
+    if matter.state not in RATABLE or not replied:
         raise InvalidState(_("答复之后才能评价。"))
     if Evaluation.objects.filter(matter=matter).exists():
         raise InvalidState(_("该事项已经评价过，每件事项只能评价一次。"))

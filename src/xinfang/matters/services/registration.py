@@ -11,8 +11,7 @@ from typing import IO, TYPE_CHECKING
 
 from django.conf import settings
 from django.core.files.base import File
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -96,9 +95,19 @@ def _next_number(office: Unit, year: int) -> tuple[int, str]:
     The UPDATE holds the sequence row's lock until the registration commits, so concurrent
     registrations queue on it and a rolled-back registration gives its number back.
     """
-    sequence, _created = NumberSequence.objects.get_or_create(office=office, year=year)
-    NumberSequence.objects.filter(pk=sequence.pk).update(last=F("last") + 1)
-    seq = NumberSequence.objects.values_list("last", flat=True).get(pk=sequence.pk)
+    table = connection.ops.quote_name(NumberSequence._meta.db_table)
+    # UPDATE … RETURNING (SQLite ≥ 3.35, PostgreSQL): increment and read in one statement.
+    sql = f"UPDATE {table} SET last = last + 1 WHERE office_id = %s AND year = %s RETURNING last"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [office.pk, year])
+        row = cursor.fetchone()
+        if row is None:
+            # The office's first matter of the year. get_or_create survives a concurrent
+            # creation of the same row (unique constraint, savepoint, re-read).
+            NumberSequence.objects.get_or_create(office=office, year=year)
+            cursor.execute(sql, [office.pk, year])
+            row = cursor.fetchone()
+    seq = int(row[0])
     return seq, f"{office.short_name}〔{year}〕{seq}号"
 
 
@@ -256,6 +265,7 @@ def matter_register(
         lead_unit=office,
         created_by=actor,
     )
+    matter._timeline = []  # type: ignore[attr-defined]  # a new matter has no events yet
     for row in rows:
         row.matter = matter
     Petitioner.objects.bulk_create(rows)
@@ -279,25 +289,34 @@ def matter_register(
 
 @transaction.atomic
 def attachment_add(
-    *, matter: Matter, actor: AbstractBaseUser, upload: Upload, note: str = ""
+    *,
+    matter: Matter,
+    actor: AbstractBaseUser,
+    upload: Upload,
+    note: str = "",
+    at: datetime | None = None,
 ) -> Attachment:
     """Add a document or scan to a matter's file; it is listed on the timeline."""
-    from xinfang.matters.services._core import lock, require_visible
+    from xinfang.matters.services._core import begin
 
-    require_visible(actor, matter)
-    matter = lock(matter, None)
+    matter, when = begin(matter, actor, None, at)
     memberships = [m for m in memberships_of(actor) if not m.is_read_only]
     if not memberships:
         raise Forbidden(_("您没有为该事项添加附件的权限。"))
+    # Book it to the actor's unit on this matter where they have one.
+    involved = {matter.lead_unit_id, matter.office_id}
+    membership = next((m for m in memberships if m.unit_id in involved), memberships[0])
     event = append_event(
         matter,
         kind=EventKind.ATTACHED,
         actor=actor,
-        actor_unit=memberships[0].unit,
-        at=timezone.now(),
+        actor_unit=membership.unit,
+        at=when,
         from_state=matter.state,
         to_state=matter.state,
         text=note or upload.name,
         is_public=False,
     )
-    return _store_upload(matter, upload, actor, event)
+    attachment = _store_upload(matter, upload, actor, event)
+    save(matter, [])
+    return attachment

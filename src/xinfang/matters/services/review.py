@@ -18,8 +18,8 @@ from xinfang.matters.services._core import (
     require_state,
     require_text,
     require_window_open,
-    resolve_time,
     step,
+    timeline,
 )
 from xinfang.org.access import memberships_of
 from xinfang.org.models import Membership, Unit
@@ -194,22 +194,22 @@ def matter_record_hearing(
     end: date,
     note: str = "",
     expected_version: int | None = None,
+    at: datetime | None = None,
 ) -> Matter:
-    """A hearing held during re-review; its days are not counted in the 30 days (art. 36)."""
-    # The hearing's own dates are recorded; the step is booked now (resolve_time below).
-    matter, _now = begin(matter, actor, expected_version, None)
+    """A hearing held during re-review; its days are not counted in the 30 days (art. 36).
+
+    Recorded once it has ended: now, or at a past moment (`at`) after its last day."""
+    matter, when = begin(matter, actor, expected_version, at)
     action = pgettext("action", "登记听证")
     require_state(matter, [State.RE_REVIEW_REQUESTED], action)
     membership = require_role(actor, "can_approve", matter.re_review_unit, action)
-    today = timezone.localdate()
     if end < start:
         raise InvalidInput(_("听证结束日期不能早于开始日期。"), field="end")
-    if end > today:
+    if end > timezone.localtime(when).date():
         raise InvalidInput(_("听证结束后再登记听证时间。"), field="end")
-    requested = matter.events.filter(kind=EventKind.RE_REVIEW_REQUESTED).last()
-    if requested and start < timezone.localtime(requested.occurred_at).date():
+    requested = [e for e in timeline(matter) if e.kind == EventKind.RE_REVIEW_REQUESTED]
+    if requested and start < timezone.localtime(requested[-1].occurred_at).date():
         raise InvalidInput(_("听证不能早于复核申请。"), field="start")
-    when = resolve_time(None)
     step(
         matter,
         kind=EventKind.HEARING,

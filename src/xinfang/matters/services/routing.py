@@ -24,6 +24,7 @@ from xinfang.matters.services._core import (
     require_window_open,
     resolve_time,
     step,
+    timeline,
 )
 from xinfang.org.models import Unit
 
@@ -153,7 +154,14 @@ def matter_object(
         timezone.localtime(when).date(),
         _("认为不属于本单位职责范围的，应当自收到之日起5个工作日内提出异议（第二十三条）。"),
     )
-    sent = matter.events.filter(kind__in=[EventKind.FORWARDED, EventKind.ASSIGNED]).last()
+    sent = next(
+        (
+            e
+            for e in reversed(timeline(matter))
+            if e.kind in (EventKind.FORWARDED, EventKind.ASSIGNED)
+        ),
+        None,
+    )
     back_to = Unit.objects.get(pk=sent.data["from_unit"]) if sent else matter.office
     objecting = matter.lead_unit
     matter.lead_unit = back_to
@@ -305,8 +313,9 @@ def matter_link_repeat(
         m.pk: lock(m, expected_version if m.pk == matter.pk else None) for m in (first, second)
     }
     matter, original = locked[matter.pk], locked[original.pk]
-    last = last_event(matter)
-    when = resolve_time(at, not_before=last.occurred_at if last else None)
+    # The step is written on both timelines: it may not come before the last step of either.
+    latest = [e.occurred_at for e in (last_event(matter), last_event(original)) if e is not None]
+    when = resolve_time(at, not_before=max(latest) if latest else None)
     action = pgettext("action", "作为重复件关联")
     require_state(matter, [State.REGISTERED], action)
     membership = require_role(actor, "can_route", matter.lead_unit, action)
