@@ -84,6 +84,19 @@ run_pytest() {
 mkdir -p "$OUT"
 START=$SECONDS
 
+# --- 0. static checks (lint, format, types, migrations) --------------------------------------------
+# Skipped when pytest arguments narrow the run (make test ARGS=...): that is a developer's loop.
+STATIC_RC=skipped
+if [[ $# -eq 0 && -z "$ONLY" ]]; then
+    header "Static checks: ruff, mypy, missing migrations"
+    STATIC_RC=0
+    "$ROOT/.venv/bin/ruff" check src tests benchmarks scripts || STATIC_RC=1
+    "$ROOT/.venv/bin/ruff" format --check src tests benchmarks scripts || STATIC_RC=1
+    "$ROOT/.venv/bin/mypy" || STATIC_RC=1
+    XINFANG_DATA_DIR="$OUT/static/var" "$ROOT/.venv/bin/xinfang" makemigrations --check --dry-run \
+        >/dev/null || { echo "test.sh: models changed without a migration" >&2; STATIC_RC=1; }
+fi
+
 # --- 1. SQLite ------------------------------------------------------------------------------------
 SQLITE_RC=skipped
 if [[ "$ONLY" != postgres ]]; then
@@ -114,6 +127,12 @@ fi
 # --- summary ---------------------------------------------------------------------------------------
 header "Summary ($((SECONDS - START))s; logs and junit xml in test-output/)"
 RC=0
+if [[ $STATIC_RC == skipped ]]; then
+    echo "Static:     not run (pytest arguments given)"
+else
+    echo "Static:     $([[ $STATIC_RC -eq 0 ]] && echo passed || echo FAILED)"
+    [[ $STATIC_RC -eq 0 ]] || RC=1
+fi
 if [[ $SQLITE_RC == skipped ]]; then
     echo "SQLite:     not run (XINFANG_TEST_ONLY=$ONLY)"
 else

@@ -17,7 +17,7 @@ from xinfang.matters.selectors import get_matter_for_user
 from xinfang.org.models import Region, Unit
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
 
 
 def _as_id(ref: str) -> int | None:
@@ -25,7 +25,7 @@ def _as_id(ref: str) -> int | None:
     return int(ref) if ref.isascii() and ref.isdigit() else None
 
 
-def get_matter(user: AbstractBaseUser, ref: str) -> Matter:
+def get_matter(user: User, ref: str) -> Matter:
     """By id (`42`) or by number (`清信〔2026〕1号`, URL-encoded in a path).
 
     Numbers always contain 〔〕, so an all-digit reference is an id. Outside the user's scope

@@ -24,7 +24,7 @@ from xinfang.matters.models import (
 from xinfang.matters.services import petitioners_for
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
 
     from xinfang.org.models import Unit
 
@@ -100,7 +100,7 @@ def clock_out(clock: Clock, today: date) -> dict[str, Any]:
     }
 
 
-def matter_detail(user: AbstractBaseUser, matter: Matter) -> dict[str, Any]:
+def matter_detail(user: User, matter: Matter) -> dict[str, Any]:
     """Everything the matter page shows, as `user` may see it."""
     today = timezone.localdate()
     events = list(matter.events.select_related("actor", "actor_unit").order_by("seq"))

@@ -22,7 +22,7 @@ class MatterAdmin(admin.ModelAdmin):
     list_filter = ["state", "type", "channel"]
     search_fields = ["number", "title"]
     # Petitioners' identifiers are not shown here at all; the API's reveal is logged.
-    fields = [
+    fields = (
         "number",
         "title",
         "content",
@@ -34,7 +34,7 @@ class MatterAdmin(admin.ModelAdmin):
         "received_at",
         "due_date",
         "version",
-    ]
+    )
     readonly_fields = fields
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]

@@ -13,16 +13,16 @@ from xinfang.org.access import memberships_of, scope_unit_ids
 from xinfang.org.models import Role
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.contrib.auth.models import AnonymousUser, User
 
-    User = AbstractBaseUser | AnonymousUser
+    AnyUser = User | AnonymousUser
 
 
-def _own_unit_ids(user: User) -> set[int]:
+def _own_unit_ids(user: AnyUser) -> set[int]:
     return {m.unit_id for m in memberships_of(user)}
 
 
-def visible_matters(user: User) -> MatterQuerySet:
+def visible_matters(user: AnyUser) -> MatterQuerySet:
     """Matters registered by, handled by, co-handled by or reviewed by a unit in the user's scope.
 
     An accusation is never shown to the people of a unit it accuses (arts. 30, 46), even when
@@ -46,14 +46,14 @@ def visible_matters(user: User) -> MatterQuerySet:
     ).exclude(Q(type=MatterType.ACCUSATION) & Exists(accusing_own))
 
 
-def _accuses_own_unit(user: User, matter: Matter) -> bool:
+def _accuses_own_unit(user: AnyUser, matter: Matter) -> bool:
     if matter.type != MatterType.ACCUSATION:
         return False
     own = _own_unit_ids(user) - {matter.office_id}
     return bool(own) and matter.accused_units.filter(id__in=own).exists()
 
 
-def is_visible(user: User, matter: Matter) -> bool:
+def is_visible(user: AnyUser, matter: Matter) -> bool:
     scope = scope_unit_ids(user)
     if _accuses_own_unit(user, matter):
         return False
@@ -67,7 +67,9 @@ def is_visible(user: User, matter: Matter) -> bool:
     return CoHandling.objects.filter(matter=matter, unit_id__in=scope).exists()
 
 
-def get_matter_for_user(user: User, *, pk: int | None = None, number: str | None = None) -> Matter:
+def get_matter_for_user(
+    user: AnyUser, *, pk: int | None = None, number: str | None = None
+) -> Matter:
     """The matter if the user may see it; NotFound otherwise, so ids cannot be probed."""
     lookup = {"pk": pk} if pk is not None else {"number": number}
     try:
@@ -80,7 +82,7 @@ def get_matter_for_user(user: User, *, pk: int | None = None, number: str | None
         raise NotFound(_("没有找到该信访事项，或您无权查看。")) from None
 
 
-def can_see_identity(user: User, matter: Matter) -> bool:
+def can_see_identity(user: AnyUser, matter: Matter) -> bool:
     """Whether the user may see who the petitioners are (arts. 30, 46).
 
     The identity of a 检举控告 petitioner is visible only to the registering office and to

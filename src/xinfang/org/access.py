@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 from xinfang.org.models import JURISDICTION_ROLES, Membership, Unit
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.contrib.auth.models import AnonymousUser, User
 
 
-def memberships_of(user: AbstractBaseUser | AnonymousUser) -> list[Membership]:
+def memberships_of(user: User | AnonymousUser) -> list[Membership]:
     if not user.is_authenticated:
         return []
     cached = getattr(user, "_xinfang_memberships", None)
@@ -21,11 +21,11 @@ def memberships_of(user: AbstractBaseUser | AnonymousUser) -> list[Membership]:
                 "unit", "unit__region"
             )
         )
-        user._xinfang_memberships = cached  # type: ignore[union-attr]
+        user._xinfang_memberships = cached  # type: ignore[union-attr,attr-defined]
     return cached
 
 
-def forget_memberships(user: AbstractBaseUser) -> None:
+def forget_memberships(user: User) -> None:
     """Drop the per-object cache after memberships change (tests, admin)."""
     for attr in ("_xinfang_memberships", "_xinfang_scope"):
         if hasattr(user, attr):
@@ -47,7 +47,7 @@ def _descendants(root_ids: Iterable[int]) -> set[int]:
     return seen
 
 
-def scope_unit_ids(user: AbstractBaseUser | AnonymousUser) -> frozenset[int]:
+def scope_unit_ids(user: User | AnonymousUser) -> frozenset[int]:
     """The units whose matters this user may see.
 
     A petition office and the jurisdiction-wide roles (supervisor, director, auditor, admin) see
@@ -71,14 +71,14 @@ def scope_unit_ids(user: AbstractBaseUser | AnonymousUser) -> frozenset[int]:
         )
     scope = frozenset(ids)
     if user.is_authenticated:
-        user._xinfang_scope = scope  # type: ignore[union-attr]
+        user._xinfang_scope = scope  # type: ignore[union-attr,attr-defined]
     return scope
 
 
-def roles_in(user: AbstractBaseUser | AnonymousUser, unit_id: int | None) -> list[Membership]:
+def roles_in(user: User | AnonymousUser, unit_id: int | None) -> list[Membership]:
     return [m for m in memberships_of(user) if m.unit_id == unit_id]
 
 
-def can(user: AbstractBaseUser | AnonymousUser, capability: str, unit_id: int | None) -> bool:
+def can(user: User | AnonymousUser, capability: str, unit_id: int | None) -> bool:
     """True when the user holds, in that unit, a role with the named capability."""
     return any(getattr(m, capability) for m in roles_in(user, unit_id))

@@ -21,9 +21,7 @@ from xinfang.org.access import roles_in
 from xinfang.org.models import Membership, Unit
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
-
-    User = AbstractBaseUser
+    from django.contrib.auth.models import User
 
 # Allow a little clock skew between app servers before calling a time "in the future".
 _FUTURE_SLACK = timedelta(minutes=2)
@@ -33,7 +31,7 @@ _keyring: tuple[str, Keyring] | None = None
 
 def keyring() -> Keyring:
     global _keyring
-    key = settings.XINFANG_DATA_KEY
+    key = str(settings.XINFANG_DATA_KEY)  # settings refuse to start without it
     if _keyring is None or _keyring[0] != key:
         _keyring = (key, Keyring(key))
     return _keyring[1]

@@ -38,9 +38,7 @@ from xinfang.org.access import memberships_of
 from xinfang.org.models import Membership, Role, Unit
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
-
-    User = AbstractBaseUser
+    from django.contrib.auth.models import User
 
 MAX_EXTENSION_DAYS = 30  # art. 34
 HANDLING = (State.ACCEPTED, State.IN_HANDLING)

@@ -17,7 +17,7 @@ from xinfang.matters.selectors import can_see_identity
 from xinfang.matters.services._core import keyring, require_visible
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.contrib.auth.models import AnonymousUser, User
 
 # Stands in for a withheld identity; shown translated (petitioners_for).
 CONFIDENTIAL = gettext_noop("（保密）")
@@ -34,7 +34,7 @@ class PetitionerView:
     confidential: bool
 
 
-def petitioners_for(user: AbstractBaseUser | AnonymousUser, matter: Matter) -> list[PetitionerView]:
+def petitioners_for(user: User | AnonymousUser, matter: Matter) -> list[PetitionerView]:
     """The matter's petitioners as this user may see them: masked, or withheld entirely for an
     accusation the user may not know the author of."""
     hidden = not can_see_identity(user, matter)
@@ -54,9 +54,7 @@ def petitioners_for(user: AbstractBaseUser | AnonymousUser, matter: Matter) -> l
 
 
 @transaction.atomic
-def petitioner_reveal(
-    *, petitioner: Petitioner, actor: AbstractBaseUser, field: str, purpose: str = ""
-) -> str:
+def petitioner_reveal(*, petitioner: Petitioner, actor: User, field: str, purpose: str = "") -> str:
     """The unmasked ID number or phone, written to the access log in the same transaction."""
     matter = petitioner.matter
     require_visible(actor, matter)
@@ -67,9 +65,9 @@ def petitioner_reveal(
                 "且不向被检举控告单位的人员披露（第四十六条）。"
             )
         )
-    sealed = {
-        AccessLog.Field.ID_NUMBER: petitioner.id_sealed,
-        AccessLog.Field.PHONE: petitioner.phone_sealed,
+    sealed: dict[str, str] = {
+        AccessLog.Field.ID_NUMBER.value: petitioner.id_sealed,
+        AccessLog.Field.PHONE.value: petitioner.phone_sealed,
     }
     if field not in sealed:
         raise InvalidInput(_("只能查看身份证号码或电话号码。"), field="field")

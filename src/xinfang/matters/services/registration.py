@@ -49,7 +49,7 @@ from xinfang.org.access import memberships_of
 from xinfang.org.models import Membership, Region, Unit
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
 
 MAX_REPRESENTATIVES = 5  # art. 20
 QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I to misread
@@ -78,7 +78,7 @@ def new_query_code() -> str:
     return "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(QUERY_CODE_LENGTH))
 
 
-def _registering_membership(actor: AbstractBaseUser, office: Unit | None) -> Membership:
+def _registering_membership(actor: User, office: Unit | None) -> Membership:
     if office is not None:
         return require_role(actor, "can_register", office, pgettext("action", "登记信访事项"))
     candidates = [m for m in memberships_of(actor) if m.can_register]
@@ -160,7 +160,7 @@ def _clean_petitioners(
 
 
 def _store_upload(
-    matter: Matter, upload: Upload, actor: AbstractBaseUser | None, event: Event | None
+    matter: Matter, upload: Upload, actor: User | None, event: Event | None
 ) -> Attachment:
     limit = settings.XINFANG_MAX_ATTACHMENT_BYTES
     digest = hashlib.sha256()
@@ -199,7 +199,7 @@ def _store_upload(
 @transaction.atomic
 def matter_register(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     channel: str,
     received_at: datetime,
     content: str,
@@ -291,7 +291,7 @@ def matter_register(
 def attachment_add(
     *,
     matter: Matter,
-    actor: AbstractBaseUser,
+    actor: User,
     upload: Upload,
     note: str = "",
     at: datetime | None = None,

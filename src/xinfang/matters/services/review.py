@@ -25,9 +25,7 @@ from xinfang.org.access import memberships_of
 from xinfang.org.models import Membership, Unit
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
-
-    User = AbstractBaseUser
+    from django.contrib.auth.models import User
 
 
 def _recorder(actor: User | None) -> Membership | None:

@@ -29,9 +29,7 @@ from xinfang.matters.services._core import (
 from xinfang.org.models import Unit
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
-
-    User = AbstractBaseUser
+    from django.contrib.auth.models import User
 
 BEFORE_ACCEPTANCE = (State.REGISTERED, State.FORWARDED, State.ASSIGNED)
 # A matter "already accepted and within its time limit" that a repeat submission joins (art. 19).
