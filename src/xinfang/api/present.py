@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils import timezone
 
 from xinfang.deadlines.clocks import Clock
+from xinfang.deadlines.labels import clock_article, clock_label, clock_warnings
 from xinfang.deadlines.services import matter_clocks
 from xinfang.matters.models import (
     Channel,
@@ -84,8 +85,8 @@ def matter_summary(matter: Matter, today: date) -> dict[str, Any]:
 def clock_out(clock: Clock, today: date) -> dict[str, Any]:
     return {
         "key": clock.key,
-        "label": clock.rule.label,
-        "article": clock.rule.article,
+        "label": clock_label(clock),
+        "article": clock_article(clock),
         "started_on": clock.started_on,
         "due_on": clock.due_on,
         "days_left": clock.days_left(today),
@@ -96,7 +97,7 @@ def clock_out(clock: Clock, today: date) -> dict[str, Any]:
         "late": clock.late,
         "extra_days": clock.extra_days,
         "is_window": clock.rule.is_window,
-        "warnings": list(clock.warnings),
+        "warnings": clock_warnings(clock),
     }
 
 

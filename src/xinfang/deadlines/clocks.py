@@ -209,6 +209,8 @@ class Clock:
     stopped_on: date | None
     extra_days: int
     warnings: tuple[str, ...]
+    # The years the span touches that the calendar does not cover (the warnings' subject).
+    uncovered_years: tuple[int, ...] = ()
 
     @property
     def key(self) -> str:
@@ -285,10 +287,8 @@ class _Instance:
 
     def freeze(self, calendar: WorkingCalendar) -> Clock:
         due_on = due_date(self.rule, self.started_on, self.extra_days, calendar)
-        warnings = tuple(
-            UNCOVERED_YEAR_WARNING.format(year=year)
-            for year in calendar.uncovered_years(self.started_on, due_on)
-        )
+        uncovered = tuple(calendar.uncovered_years(self.started_on, due_on))
+        warnings = tuple(UNCOVERED_YEAR_WARNING.format(year=year) for year in uncovered)
         return Clock(
             rule=self.rule,
             started_on=self.started_on,
@@ -296,6 +296,7 @@ class _Instance:
             stopped_on=self.stopped_on,
             extra_days=self.extra_days,
             warnings=warnings,
+            uncovered_years=uncovered,
         )
 
 
