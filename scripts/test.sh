@@ -8,7 +8,12 @@
 # installed or started, that is a failure. Elsewhere it is reported plainly and the result is
 # the SQLite run's.
 #
-# Output is kept under ./test-output/: <run>/pytest.log, <run>/junit.xml, postgres/server.log.
+# The browser (e2e) tests drive Debian's Chromium: scripts/ensure-chromium.sh installs it (and a
+# font for Chinese) once, before the runs. Without a browser they are skipped with the reason;
+# under CI a missing browser is a failure.
+#
+# Output is kept under ./test-output/: <run>/pytest.log, <run>/junit.xml, <run>/screenshots/
+# (the browser tests' screenshots), postgres/server.log.
 # Set XINFANG_TEST_ONLY=sqlite or XINFANG_TEST_ONLY=postgres to run one database only.
 
 set -uo pipefail
@@ -97,6 +102,22 @@ if [[ $# -eq 0 && -z "$ONLY" ]]; then
         >/dev/null || { echo "test.sh: models changed without a migration" >&2; STATIC_RC=1; }
 fi
 
+# --- browser for the e2e tests (both runs) ---------------------------------------------------------
+header "Browser for the e2e tests (scripts/ensure-chromium.sh)"
+BROWSER_STATUS_FILE="$OUT/chromium-status"
+rm -f "$BROWSER_STATUS_FILE"
+BROWSER_PROBLEM=""
+unset XINFANG_CHROMIUM_PROBLEM
+if BROWSER=$(XINFANG_CHROMIUM_STATUS_FILE="$BROWSER_STATUS_FILE" \
+    bash "$ROOT/scripts/ensure-chromium.sh"); then
+    export XINFANG_CHROMIUM="$BROWSER"
+else
+    BROWSER_PROBLEM=$(cat "$BROWSER_STATUS_FILE" 2>/dev/null || echo "scripts/ensure-chromium.sh failed")
+    BROWSER_PROBLEM=${BROWSER_PROBLEM#failed: }
+    # tests/e2e/conftest.py puts it in the skip reason (or, under CI, the failure).
+    export XINFANG_CHROMIUM_PROBLEM="$BROWSER_PROBLEM"
+fi
+
 # --- 1. SQLite ------------------------------------------------------------------------------------
 SQLITE_RC=skipped
 if [[ "$ONLY" != postgres ]]; then
@@ -125,8 +146,17 @@ if [[ "$ONLY" != sqlite ]]; then
 fi
 
 # --- summary ---------------------------------------------------------------------------------------
-header "Summary ($((SECONDS - START))s; logs and junit xml in test-output/)"
+header "Summary ($((SECONDS - START))s; logs, junit xml and screenshots in test-output/)"
 RC=0
+if [[ -z "$BROWSER_PROBLEM" ]]; then
+    echo "Browser:    $BROWSER"
+elif [[ $IN_CI -eq 1 ]]; then
+    echo "Browser:    NONE: $BROWSER_PROBLEM"
+    echo "test.sh: the browser tests are mandatory here (CI=${CI:-}); failing." >&2
+    RC=1
+else
+    echo "Browser:    none, the e2e tests were skipped: $BROWSER_PROBLEM"
+fi
 if [[ $STATIC_RC == skipped ]]; then
     echo "Static:     not run (pytest arguments given)"
 else
