@@ -40,6 +40,7 @@ def test_staff_member_logs_in_sees_their_work_and_logs_out(
     expect(page).to_have_url(re.compile(r"/login/"))
     expect(page.get_by_role("heading", name="工作人员登录")).to_be_visible()
     expect(page.get_by_label("用户名")).to_have_value("registrar")
+    expect(page.get_by_label("密码")).to_be_focused()  # the field to correct
     screenshot("2-wrong-password")
 
     # The right one: their work, with their unit and its matter.
@@ -78,6 +79,7 @@ def test_language_switcher_changes_to_english_and_back(
     expect(page.get_by_role("heading", name="工作人员登录")).to_be_visible()
 
     page.get_by_label("语言").select_option("en")
+    page.get_by_role("button", name="切换").click()
     expect(page.get_by_role("heading", name="Staff log in")).to_be_visible()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page).to_have_url(re.compile(r"/login/$"))
@@ -89,6 +91,7 @@ def test_language_switcher_changes_to_english_and_back(
     expect(page.get_by_role("heading", name="Staff log in")).to_be_visible()
 
     page.get_by_label("Language").select_option("zh-hans")
+    page.get_by_role("button", name="Switch").click()
     expect(page.get_by_role("heading", name="工作人员登录")).to_be_visible()
     expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
 
