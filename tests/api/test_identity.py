@@ -42,7 +42,10 @@ def test_an_accusation_is_hidden_from_the_accused_unit(world, api):
     client = api(world.gov_lead)
     pid = matter.petitioners.get().pk
     assert client.get(f"/matters/{matter.pk}").status == 404
-    assert client.get(f"/matters/{matter.pk}/petitioners/{pid}/reveal", field="phone").status == 404
+    assert (
+        client.post(f"/matters/{matter.pk}/petitioners/{pid}/reveal", {"field": "phone"}).status
+        == 404
+    )
     assert client.get("/matters").body == {"items": [], "count": 0}
     assert AccessLog.objects.count() == 0
 
@@ -78,10 +81,9 @@ def test_the_registering_office_and_discipline_see_the_accuser_masked(world, api
 def test_a_reveal_returns_the_number_and_writes_the_access_log(world, api):
     matter = register(world)
     petitioner = matter.petitioners.get()
-    r = api(world.registrar).get(
+    r = api(world.registrar).post(
         f"/matters/{matter.pk}/petitioners/{petitioner.pk}/reveal",
-        field="id_number",
-        purpose="核实身份",
+        {"field": "id_number", "purpose": "核实身份"},
     )
     assert r.status == 200
     assert r.body == {"value": VALID_ID}
@@ -95,19 +97,27 @@ def test_a_reveal_returns_the_number_and_writes_the_access_log(world, api):
         "核实身份",
     )
 
-    phone = api(world.registrar).get(
-        f"/matters/{matter.pk}/petitioners/{petitioner.pk}/reveal", field="phone"
+    phone = api(world.registrar).post(
+        f"/matters/{matter.pk}/petitioners/{petitioner.pk}/reveal", {"field": "phone"}
     )
     assert phone.body == {"value": "13800138000"}
     assert AccessLog.objects.count() == 2
+
+
+def test_a_reveal_is_refused_on_get(world, api):
+    matter = register(world)
+    pid = matter.petitioners.get().pk
+    r = api(world.registrar).get(f"/matters/{matter.pk}/petitioners/{pid}/reveal", field="phone")
+    assert r.status == 405
+    assert AccessLog.objects.count() == 0
 
 
 def test_an_accusers_identity_cannot_be_revealed_to_the_accused(world, api):
     matter = accusation(world, [world.bureau])
     pid = matter.petitioners.get().pk
     before = snapshot(matter)
-    r = api(world.registrar).get(
-        f"/matters/{matter.pk}/petitioners/{pid}/reveal", field="id_number"
+    r = api(world.registrar).post(
+        f"/matters/{matter.pk}/petitioners/{pid}/reveal", {"field": "id_number"}
     )
     assert r.status == 403
     assert r.body["message"] == (
@@ -121,7 +131,9 @@ def test_an_accusers_identity_cannot_be_revealed_to_the_accused(world, api):
 def test_a_reveal_of_something_else_or_missing_is_refused(world, api, field, status):
     matter = register(world, petitioners=[services.PetitionerInput(name="王五")])
     pid = matter.petitioners.get().pk
-    r = api(world.registrar).get(f"/matters/{matter.pk}/petitioners/{pid}/reveal", field=field)
+    r = api(world.registrar).post(
+        f"/matters/{matter.pk}/petitioners/{pid}/reveal", {"field": field}
+    )
     assert r.status == status
     assert r.body["field"] == "field"
     assert AccessLog.objects.count() == 0
@@ -130,6 +142,8 @@ def test_a_reveal_of_something_else_or_missing_is_refused(world, api, field, sta
 def test_a_petitioner_of_another_matter_is_404(world, api):
     first, second = register(world), register(world)
     pid = second.petitioners.get().pk
-    r = api(world.registrar).get(f"/matters/{first.pk}/petitioners/{pid}/reveal", field="phone")
+    r = api(world.registrar).post(
+        f"/matters/{first.pk}/petitioners/{pid}/reveal", {"field": "phone"}
+    )
     assert r.status == 404
     assert AccessLog.objects.count() == 0

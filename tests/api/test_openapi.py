@@ -42,7 +42,7 @@ def test_the_openapi_document_lists_every_path(db):
     paths = doc["paths"]
     assert set(paths[f"{BASE}/matters"]) == {"get", "post"}
     assert "get" in paths[f"{BASE}/matters/{{ref}}"]
-    assert "get" in paths[f"{BASE}/matters/{{ref}}/petitioners/{{pid}}/reveal"]
+    assert "post" in paths[f"{BASE}/matters/{{ref}}/petitioners/{{pid}}/reveal"]
     for action in ACTIONS:
         operation = paths[f"{BASE}/matters/{{ref}}/{action}"]["post"]
         assert operation["summary"], action

@@ -55,7 +55,7 @@ def test_outside_the_scope_everything_is_404(world, api, forwarded, how):
     read = outsider.get(f"/matters/{ref}")
     act = outsider.post(f"/matters/{ref}/accept", {})
     pid = forwarded.petitioners.get().pk
-    reveal = outsider.get(f"/matters/{ref}/petitioners/{pid}/reveal", field="id_number")
+    reveal = outsider.post(f"/matters/{ref}/petitioners/{pid}/reveal", {"field": "id_number"})
     for r in (read, act, reveal):
         assert (r.status, r.body) == (404, not_found)
     # The same answer as for a matter that does not exist: existence is not revealed.

@@ -31,7 +31,7 @@ from xinfang.api.schemas import (
     MatterRefPath,
     MatterSummary,
     RegisterIn,
-    RevealField,
+    RevealIn,
     RevealOut,
 )
 from xinfang.matters import services
@@ -152,7 +152,9 @@ def matter_get(request: HttpRequest, ref: MatterRefPath) -> dict[str, Any]:
     return detail_of(request, get_matter(user, ref).pk)
 
 
-@router.get(
+# POST, not GET: every reveal writes the access log, so it must not be triggered by a link, a
+# prefetch or another site riding on the session (POST needs the CSRF token there).
+@router.post(
     "/matters/{ref}/petitioners/{pid}/reveal",
     response={200: RevealOut, **ERRORS},
     summary="查看未脱敏的身份证号码或电话",
@@ -163,8 +165,7 @@ def petitioner_reveal(
     response: HttpResponse,
     ref: MatterRefPath,
     pid: int,
-    field: RevealField,
-    purpose: str = "",
+    payload: RevealIn,
 ) -> dict[str, str]:
     user = caller(request)
     matter = get_matter(user, ref)
@@ -172,7 +173,7 @@ def petitioner_reveal(
     if petitioner is None:
         raise NotFound(_("没有找到该信访人。"))
     value = services.petitioner_reveal(
-        petitioner=petitioner, actor=user, field=field, purpose=purpose
+        petitioner=petitioner, actor=user, field=payload.field, purpose=payload.purpose
     )
     # An unmasked identifier must not linger in a browser or proxy cache.
     response["Cache-Control"] = "no-store"

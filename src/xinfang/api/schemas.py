@@ -312,6 +312,11 @@ class MatterDetail(MatterSummary):
     evaluation: EvaluationOut | None
 
 
+class RevealIn(Schema):
+    field: Literal["id_number", "phone"] = Field(..., description="id_number 或 phone")
+    purpose: str = Field("", description="查看目的（记入访问日志）")
+
+
 class RevealOut(Schema):
     value: str = Field(..., description="未脱敏的号码（本次查看已记入访问日志）")
 
