@@ -245,7 +245,3 @@ def clock_rule_set(
     )
     transaction.on_commit(invalidate_caches)
     return recompute_due_dates(office_id)
-
-
-def today() -> date:
-    return timezone.localdate()

@@ -104,6 +104,8 @@ def begin(
     while the page was open is refused, not acted on. `actor` None is the petitioner on the
     public side (who proves their right with the query code, checked by the caller).
     """
+    # Checked before locking too, so that nobody outside the scope can hold (or wait on) the
+    # row lock of a matter they may not even know exists.
     if actor is not None:
         require_visible(actor, matter)
     matter = lock(matter, expected_version)

@@ -38,6 +38,7 @@ from xinfang.matters.models import (
 )
 from xinfang.matters.services._core import (
     append_event,
+    begin,
     in_records,
     keyring,
     require_role,
@@ -297,8 +298,6 @@ def attachment_add(
     at: datetime | None = None,
 ) -> Attachment:
     """Add a document or scan to a matter's file; it is listed on the timeline."""
-    from xinfang.matters.services._core import begin
-
     matter, when = begin(matter, actor, None, at)
     memberships = [m for m in memberships_of(actor) if not m.is_read_only]
     if not memberships:
