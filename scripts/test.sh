@@ -20,7 +20,8 @@ set -uo pipefail
 
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
-OUT="$ROOT/test-output"
+# XINFANG_TEST_OUT puts this run's output elsewhere (parallel runs must not share a directory).
+OUT=$(realpath -m "${XINFANG_TEST_OUT:-$ROOT/test-output}")
 PYTEST="$ROOT/.venv/bin/pytest"
 
 if [[ ! -x "$PYTEST" ]]; then

@@ -31,6 +31,9 @@ from xinfang.matters.errors import DomainError, Forbidden, InvalidInput, Invalid
 from xinfang.matters.models import Event, Rating
 
 LOCALE = Path(settings.LOCALE_PATHS[0])
+# The project's catalogue, then each app's own (desk/locale, portal/locale, ...): makemessages
+# files an app's strings under the app's locale directory.
+CATALOGUES = [LOCALE, *sorted(LOCALE.parent.glob("*/locale"))]
 # Chinese: ideographs, or Chinese punctuation (a msgid like "；" or "%(field)s：%(problem)s").
 HAN = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]")
 PLACEHOLDER = re.compile(r"%\((\w+)\)")
@@ -318,38 +321,50 @@ def read_po(path: Path) -> list[Entry]:
     return entries
 
 
-def _po(language: str) -> Path:
-    return LOCALE / language / "LC_MESSAGES" / "django.po"
+def _po(language: str, root: Path = LOCALE) -> Path:
+    return root / language / "LC_MESSAGES" / "django.po"
 
 
-def test_every_english_entry_is_translated_and_not_fuzzy():
-    entries = read_po(_po("en"))
-    assert len(entries) > 300
+catalogues = pytest.mark.parametrize(
+    "root", CATALOGUES, ids=[str(c.relative_to(LOCALE.parent)) for c in CATALOGUES]
+)
+
+
+def test_the_project_catalogue_is_the_big_one():
+    assert len(read_po(_po("en"))) > 300
+    assert len([e for e in read_po(_po("zh_Hans")) if not HAN.search(e.msgid)]) > 100
+
+
+@catalogues
+def test_every_english_entry_is_translated_and_not_fuzzy(root):
+    entries = read_po(_po("en", root))
     untranslated = [e.msgid for e in entries if not e.msgstr]
     fuzzy = [e.msgid for e in entries if "fuzzy" in e.flags]
     assert (untranslated, fuzzy) == ([], [])
-    assert "fuzzy" not in _po("en").read_text(encoding="utf-8")
+    assert "fuzzy" not in _po("en", root).read_text(encoding="utf-8")
 
 
-def test_english_translations_are_english_and_keep_their_placeholders():
-    for e in read_po(_po("en")):
+@catalogues
+def test_english_translations_are_english_and_keep_their_placeholders(root):
+    for e in read_po(_po("en", root)):
         assert sorted(PLACEHOLDER.findall(e.msgstr)) == sorted(PLACEHOLDER.findall(e.msgid)), e
         if not HAN.search(e.msgid):
             # An English msgid is its own translation.
             assert e.msgstr == e.msgid, e
 
 
-def test_every_english_msgid_in_the_chinese_catalogue_is_translated():
-    entries = read_po(_po("zh_Hans"))
+@catalogues
+def test_every_english_msgid_in_the_chinese_catalogue_is_translated(root):
+    entries = read_po(_po("zh_Hans", root))
     english = [e for e in entries if not HAN.search(e.msgid)]
-    assert len(english) > 100
     assert [e.msgid for e in english if not e.msgstr or "fuzzy" in e.flags] == []
-    assert "fuzzy" not in _po("zh_Hans").read_text(encoding="utf-8")
+    assert "fuzzy" not in _po("zh_Hans", root).read_text(encoding="utf-8")
 
 
-def test_the_chinese_msgids_are_the_same_in_both_catalogues():
+@catalogues
+def test_the_msgids_are_the_same_in_both_catalogues(root):
     def keys(language: str) -> set[tuple[str | None, str]]:
-        return {(e.context, e.msgid) for e in read_po(_po(language))}
+        return {(e.context, e.msgid) for e in read_po(_po(language, root))}
 
     assert keys("en") == keys("zh_Hans")
 
@@ -359,28 +374,30 @@ def read_glossary(path: Path) -> dict[str, str]:
     return dict(r.split("\t", 1) for r in rows if r.strip() and not r.startswith("#"))
 
 
+@catalogues
 @pytest.mark.parametrize("language", ["en", "zh_Hans"])
-def test_every_translation_is_the_glossarys(language):
+def test_every_translation_is_the_glossarys(language, root):
     """The glossary is the source (scripts/po_fill.py). A msgstr that msgmerge wrapped onto
     several lines looks empty to po_fill, which then fills it and leaves the old lines after:
     the translation comes out doubled. Run `msgcat --no-wrap -o F F` on a catalogue before
     po_fill."""
-    glossary = read_glossary(LOCALE / language / "glossary.tsv")
+    glossary = read_glossary(root / language / "glossary.tsv")
     differ = [
         (e.msgid, e.msgstr)
-        for e in read_po(_po(language))
+        for e in read_po(_po(language, root))
         if e.msgstr and e.msgstr != glossary.get(e.msgid)
     ]
     assert differ == []
 
 
+@catalogues
 @pytest.mark.parametrize("language", ["en", "zh_Hans"])
-def test_the_compiled_catalogue_matches_its_po(language):
+def test_the_compiled_catalogue_matches_its_po(language, root):
     """compilemessages was run after the last change to the .po (fuzzy entries would be
     missing from the .mo: checked here too)."""
-    with (LOCALE / language / "LC_MESSAGES" / "django.mo").open("rb") as fh:
+    with (root / language / "LC_MESSAGES" / "django.mo").open("rb") as fh:
         compiled = gettext.GNUTranslations(fh)
-    for e in read_po(_po(language)):
+    for e in read_po(_po(language, root)):
         expected = e.msgstr or e.msgid
         got = compiled.pgettext(e.context, e.msgid) if e.context else compiled.gettext(e.msgid)
         assert got == expected, e

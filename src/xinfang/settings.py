@@ -50,7 +50,9 @@ INSTALLED_APPS = [
     "xinfang.matters",
     "xinfang.audit",
     "xinfang.api",
+    "xinfang.routing",
     "xinfang.desk",
+    "xinfang.portal",
     "xinfang.demo",
 ]
 

@@ -10,5 +10,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("portal/", include("xinfang.portal.urls")),
+    path("routing/", include("xinfang.routing.urls")),
     path("", include("xinfang.desk.urls")),
 ]
