@@ -23,18 +23,23 @@ if [[ -n "$APP" ]]; then
 else
     LOCALE="$PKG/locale"
 fi
-IGNORE=()
+# Patterns are paths from the repository root: a bare name ("locale", "templates") would also
+# match the app's own locale/ and templates/ directories and send its strings elsewhere.
+IGNORE=(-i tests -i benchmarks -i scripts -i test-output -i var -i build)
 for dir in "$PKG"/*/; do
     name=$(basename "$dir")
     if [[ -n "$APP" ]]; then
-        [[ "$name" == "$APP" ]] || IGNORE+=(-i "$name")
+        [[ "$name" == "$APP" ]] || IGNORE+=(-i "src/xinfang/$name")
     elif [[ -d "$dir/locale" && "$name" != locale ]]; then
-        IGNORE+=(-i "$name")
+        IGNORE+=(-i "src/xinfang/$name")
     fi
 done
 for lang in zh_Hans en; do
     mkdir -p "$LOCALE/$lang/LC_MESSAGES"
     touch "$LOCALE/$lang/glossary.tsv"
+    # The glossary is the source of every translation: start from a fresh catalogue, so that
+    # msgmerge never carries an old translation over as "fuzzy".
+    rm -f "$LOCALE/$lang/LC_MESSAGES/django.po"
 done
 ("$ROOT/.venv/bin/xinfang" makemessages -l zh_Hans -l en --no-obsolete "${IGNORE[@]}" >/dev/null)
 

@@ -160,3 +160,26 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("XINFANG_LOG_LEVEL", "INFO")},
 }
+
+# --- Portal ---
+# The public side (xinfang.portal): online submission, receipt, look-up by number and query code.
+# The unit (its short name, e.g. 清信) that registers online submissions; unset: the one petition
+# office at the top level of the jurisdiction (refused clearly when there is none or several).
+XINFANG_PORTAL_OFFICE = env_str("XINFANG_PORTAL_OFFICE", "") or ""
+# Attachments to an online submission: JPEG, PNG or PDF, checked by content.
+XINFANG_PORTAL_MAX_FILE_BYTES = env_int("XINFANG_PORTAL_MAX_FILE_BYTES", 10 * 1024 * 1024)
+XINFANG_PORTAL_MAX_FILES = env_int("XINFANG_PORTAL_MAX_FILES", 5)
+# Rate limits, counted in the database (shared by every app server) per window of minutes.
+# Failed look-ups per client: after SOFT a self-hosted challenge, after HARD a refusal until the
+# window ends. Failed look-ups of one number (from anywhere): after SOFT the challenge for it.
+XINFANG_PORTAL_WINDOW_MINUTES = env_int("XINFANG_PORTAL_WINDOW_MINUTES", 15)
+XINFANG_PORTAL_LOOKUP_SOFT = env_int("XINFANG_PORTAL_LOOKUP_SOFT", 5)
+XINFANG_PORTAL_LOOKUP_HARD = env_int("XINFANG_PORTAL_LOOKUP_HARD", 20)
+XINFANG_PORTAL_NUMBER_SOFT = env_int("XINFANG_PORTAL_NUMBER_SOFT", 5)
+# Submission attempts per client and window: after SOFT the challenge, after HARD a refusal.
+XINFANG_PORTAL_SUBMIT_SOFT = env_int("XINFANG_PORTAL_SUBMIT_SOFT", 5)
+XINFANG_PORTAL_SUBMIT_HARD = env_int("XINFANG_PORTAL_SUBMIT_HARD", 20)
+# The client's address comes from REMOTE_ADDR; behind a reverse proxy that sets it, name the
+# header here as Django sees it (e.g. HTTP_X_FORWARDED_FOR: its last entry is used). Never set
+# it without such a proxy: clients could then pick their own address.
+XINFANG_PORTAL_PROXY_HEADER = env_str("XINFANG_PORTAL_PROXY_HEADER", "") or ""

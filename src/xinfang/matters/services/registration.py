@@ -218,7 +218,49 @@ def matter_register(
 ) -> Matter:
     """Register a letter, visit, online submission, call, fax or transfer from above."""
     membership = _registering_membership(actor, office)
-    office = membership.unit
+    return register_at_office(
+        office=membership.unit,
+        actor=actor,
+        channel=channel,
+        received_at=received_at,
+        content=content,
+        type=type,
+        petitioners=petitioners,
+        title=title,
+        category=category,
+        region=region,
+        is_collective=is_collective,
+        head_count=head_count,
+        source_reference=source_reference,
+        accused_units=accused_units,
+        attachments=attachments,
+    )
+
+
+def register_at_office(
+    *,
+    office: Unit,
+    actor: User | None,
+    channel: str,
+    received_at: datetime,
+    content: str,
+    type: str,
+    petitioners: Sequence[PetitionerInput],
+    title: str = "",
+    category: Category | None = None,
+    region: Region | None = None,
+    is_collective: bool = False,
+    head_count: int | None = None,
+    source_reference: str = "",
+    accused_units: Sequence[Unit] = (),
+    attachments: Sequence[Upload] = (),
+    record_text: str = "",
+) -> Matter:
+    """The registration itself, shared by matter_register (a registrar, whose right to register
+    at `office` the caller has checked) and the portal's online submission (`actor` None: the
+    petitioner submitted it). Runs in the caller's transaction.
+
+    `record_text` replaces the registered event's default text ("<office>登记，<channel>")."""
     if channel not in Channel.values:
         raise InvalidInput(
             _("请选择信访形式（来信、来访、网上、电话、传真、上级转来）。"), field="channel"
@@ -279,7 +321,7 @@ def matter_register(
         actor_unit=office,
         at=received,
         to_state=State.REGISTERED,
-        text=f"{office.name}登记，{in_records(Channel(channel).label)}",
+        text=record_text or f"{office.name}登记，{in_records(Channel(channel).label)}",
         data={"at_office": office.is_petition_office, "channel": channel},
     )
     for upload in attachments:

@@ -1,0 +1,2 @@
+document.getElementById("print-btn").hidden = false;
+document.getElementById("print-btn").addEventListener("click", function () { window.print(); });
