@@ -102,3 +102,4 @@ class Command(BaseCommand):
             )
         out("")
         out(self.style.SUCCESS(f"Open {URL} and log in (run: xinfang runserver)."))
+        out(self.style.SUCCESS(f"The public portal, for petitioners: {URL}/portal/"))
