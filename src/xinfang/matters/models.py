@@ -296,6 +296,7 @@ class Petitioner(models.Model):
 
 class EventKind(models.TextChoices):
     REGISTERED = "registered", _("registered")
+    CLASSIFIED = "classified", _("classification corrected")
     FORWARDED = "forwarded", _("forwarded")
     ASSIGNED = "assigned", _("assigned")
     OBJECTED = "objected", _("objected as not competent")

@@ -4,6 +4,7 @@ Each checks role, scope and state, writes the change and its timeline event in o
 and raises a DomainError (xinfang.matters.errors) with a clear message otherwise.
 """
 
+from xinfang.matters.services.classification import matter_classify
 from xinfang.matters.services.handling import (
     matter_add_co_units,
     matter_assign_owners,
@@ -47,6 +48,7 @@ __all__ = [
     "matter_add_co_units",
     "matter_assign",
     "matter_assign_owners",
+    "matter_classify",
     "matter_close",
     "matter_decide_extension",
     "matter_decide_re_review",
