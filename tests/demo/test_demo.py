@@ -111,6 +111,13 @@ def test_demo_matters_cover_the_lifecycle_and_are_consistent(dev: None) -> None:
     assert matters.filter(is_collective=True, petitioners__is_representative=True).exists()
     assert matters.filter(type=MatterType.ACCUSATION, accused_units__isnull=False).exists()
     assert Evaluation.objects.exists()
+    # Online submissions come in through the portal's path: no registrar, classified later.
+    online = matters.filter(channel="online", office__name="清河县信访局")
+    assert online.exists()
+    assert not Event.objects.filter(matter__in=online, kind="registered").exclude(actor=None)
+    routed = online.exclude(state="registered")
+    assert routed.exists()
+    assert all(m.category_id and m.events.filter(kind="classified").exists() for m in routed)
 
     now = timezone.now()
     assert all(now - timedelta(days=370) < m.received_at <= now for m in matters)

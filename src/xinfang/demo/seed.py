@@ -16,7 +16,8 @@ from xinfang.demo.petitions import Filing
 from xinfang.demo.plans import MatterPlan, Planner, Step
 from xinfang.matters import services
 from xinfang.matters.errors import DomainError
-from xinfang.matters.models import Matter
+from xinfang.matters.models import Channel, Matter
+from xinfang.matters.services.registration import register_at_office
 
 DEFAULT_SEED = 20260301
 
@@ -62,9 +63,15 @@ def registration_kwargs(
 
 
 def register_filing(org: Org, filing: Filing, *, office: str, received_at: datetime) -> Matter:
-    return services.matter_register(
-        **registration_kwargs(org, filing, office=office, received_at=received_at)
-    )
+    kwargs = registration_kwargs(org, filing, office=office, received_at=received_at)
+    if filing.channel == Channel.ONLINE and office == "bureau":
+        # Submitted on the public portal: no registrar, no category until one checks it.
+        del kwargs["actor"], kwargs["category"]
+        unit = kwargs.pop("office")
+        return register_at_office(
+            office=unit, actor=None, record_text=f"信访人网上提交，{unit.name}收到", **kwargs
+        )
+    return services.matter_register(**kwargs)
 
 
 class Seeder:
@@ -79,6 +86,14 @@ class Seeder:
         matter = register_filing(
             self.org, plan.filing, office=plan.office, received_at=plan.received_at
         )
+        if matter.category_id is None and plan.steps:
+            # A registrar checks an online submission before routing it.
+            matter = services.matter_classify(
+                matter=matter,
+                actor=self.org.user("registrar"),
+                category=self.org.categories[plan.filing.category],
+                at=plan.steps[0].at,
+            )
         for step in plan.steps:
             try:
                 matter = self._apply(plan, matter, step)
