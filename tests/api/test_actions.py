@@ -9,7 +9,7 @@ import time_machine
 
 from tests.api.conftest import ApiClient, registration
 from tests.conftest import at
-from xinfang.matters.models import CoHandling, Evaluation, Interest, Matter
+from xinfang.matters.models import Category, CoHandling, Evaluation, Interest, Matter
 
 
 @pytest.fixture(autouse=True)
@@ -52,6 +52,25 @@ def test_forward_assign_and_object(world, api):
     m = _do(api(w.registrar), m, "assign", to_unit_id=w.other.pk)
     assert (m["state"], m["lead_unit"]["name"]) == ("assigned", "县住建局")
     assert [e["kind"] for e in m["timeline"]] == ["registered", "forwarded", "objected", "assigned"]
+
+
+def test_classify(world, api):
+    Category.objects.create(name="劳动与社会保障")
+    m = _register(api(world.registrar), type="suggestion")
+    m = _do(
+        api(world.registrar),
+        m,
+        "classify",
+        type="request",
+        category="劳动与社会保障",
+        region=world.township.code,
+    )
+    assert (m["state"], m["type"]) == ("registered", "request")
+    assert m["category"]["name"] == "劳动与社会保障"
+    assert m["timeline"][-1]["kind"] == "classified"
+
+    r = api(world.registrar).post(f"/matters/{m['id']}/classify", {"category": "没有这个"})
+    assert (r.status, r.body["field"]) == (400, "category")
 
 
 def test_accept_simplified(world, api):

@@ -11,6 +11,7 @@ from django.test import Client
 from tests.api.conftest import BASE
 
 ACTIONS = [
+    "classify",
     "forward",
     "assign",
     "object",
@@ -47,7 +48,8 @@ def test_the_openapi_document_lists_every_path(db):
         operation = paths[f"{BASE}/matters/{{ref}}/{action}"]["post"]
         assert operation["summary"], action
         assert "409" in operation["responses"], action
-    assert len(paths) == 3 + len(ACTIONS)
+    matters = [p for p in paths if p.startswith(f"{BASE}/matters")]
+    assert len(matters) == 3 + len(ACTIONS)
 
 
 def test_the_schemas_carry_chinese_descriptions(db):

@@ -15,7 +15,9 @@ from ninja import Router
 from xinfang.api.auth import caller
 from xinfang.api.lookups import (
     fields_renamed,
+    find_category,
     find_original,
+    find_region,
     find_unit,
     find_units,
     find_user,
@@ -26,6 +28,7 @@ from xinfang.api.lookups import (
 from xinfang.api.matters import ERRORS, detail_of
 from xinfang.api.schemas import (
     AcceptIn,
+    ClassifyIn,
     CoUnitsIn,
     ExtensionDecisionIn,
     ExtensionRequestIn,
@@ -60,6 +63,27 @@ def _action(path: str, summary: str, description: str = "") -> Any:
         summary=summary,
         description=description or summary,
     )
+
+
+@_action(
+    "classify",
+    "更正分类",
+    "受理前设置或更正类型、内容分类和问题属地（网上提交的事项由登记人员核对）。"
+    "检举控告事项不能改为其他类型。",
+)
+def classify(request: HttpRequest, ref: MatterRefPath, payload: ClassifyIn) -> Detail:
+    user = caller(request)
+    matter = get_matter(user, ref)
+    services.matter_classify(
+        matter=matter,
+        actor=user,
+        type=payload.type,
+        category=find_category(payload.category),
+        region=find_region(payload.region),
+        expected_version=payload.version,
+        at=payload.at,
+    )
+    return detail_of(request, matter.pk)
 
 
 @_action("forward", "转送", "把事项转送有权处理的机关（第二十二条）。仅限“已登记”状态。")

@@ -84,6 +84,15 @@ class SendIn(TimedActionIn):
     note: str = Field("", description="说明")
 
 
+class ClassifyIn(TimedActionIn):
+    type: MatterType | None = Field(
+        None,
+        description="类型：suggestion 建议意见、accusation 检举控告、request 申诉求决；不填不改",
+    )
+    category: int | str | None = Field(None, description="内容分类：名称或ID；不填不改")
+    region: str | None = Field(None, description="问题属地的行政区划代码；不填不改")
+
+
 class ReasonIn(TimedActionIn):
     reason: str = Field(..., description="理由")
 
