@@ -8,7 +8,8 @@ demo county (xinfang.demo.org), submits --matters matters through POST /portal/s
 Django's test client (CSRF, form, portal_submit, registration, no attachments), then times
 --lookups POSTs to /portal/lookup/ of each kind: the right pair, the right number with a wrong
 code, an unknown number. Rate limits are raised for the run (they would stop it) but still
-counted: every failed look-up writes its two counters, as in production.
+counted: every look-up counts first and is judged on the count (a success takes its count
+back), as in production.
 
 The figure that matters is the difference of the medians of "wrong code" and "unknown number":
 it should be small against the spread, so that timing does not reveal whether a number exists.

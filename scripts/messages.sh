@@ -34,6 +34,13 @@ for dir in "$PKG"/*/; do
         IGNORE+=(-i "src/xinfang/$name")
     fi
 done
+if [[ -n "$APP" ]]; then
+    # And the package's own modules (settings.py has translated strings): else makemessages
+    # would rewrite the project catalogue from those alone.
+    for file in "$PKG"/*.py; do
+        IGNORE+=(-i "src/xinfang/$(basename "$file")")
+    done
+fi
 for lang in zh_Hans en; do
     mkdir -p "$LOCALE/$lang/LC_MESSAGES"
     touch "$LOCALE/$lang/glossary.tsv"

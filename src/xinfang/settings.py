@@ -183,3 +183,6 @@ XINFANG_PORTAL_SUBMIT_HARD = env_int("XINFANG_PORTAL_SUBMIT_HARD", 20)
 # header here as Django sees it (e.g. HTTP_X_FORWARDED_FOR: its last entry is used). Never set
 # it without such a proxy: clients could then pick their own address.
 XINFANG_PORTAL_PROXY_HEADER = env_str("XINFANG_PORTAL_PROXY_HEADER", "") or ""
+# Seconds the receipt e-mail waits for the mail server before giving up (the failure is logged;
+# the petitioner still sees the receipt page).
+EMAIL_TIMEOUT = env_int("XINFANG_EMAIL_TIMEOUT", 10)

@@ -145,6 +145,22 @@ def test_a_petitioner_submits_keeps_the_receipt_follows_rates_and_asks_for_revie
     page.reload()
     expect(page.locator("#state-headline")).to_contain_text("已受理，县人社局正在办理")
     shot(page, "5-in-handling")
+    # An extension: the petitioner is told the days, the new due date and the reason of the
+    # request (art. 34), never the approver's note.
+    m = services.matter_request_extension(
+        matter=m, actor=world.handler, days=15, reason="需要向多家单位调取工资发放记录"
+    )
+    m = services.matter_decide_extension(
+        matter=m, actor=world.unit_lead, approve=True, note="内部：同意，注意口径"
+    )
+    page.reload()
+    notice = page.locator(".doc").filter(has_text="延期告知")
+    expect(notice).to_contain_text("延期理由：需要向多家单位调取工资发放记录")
+    expect(notice).to_contain_text("延长15日。")
+    expect(notice).to_contain_text("新的答复期限：")
+    expect(page.locator("body")).not_to_contain_text("注意口径")
+    no_sideways_scroll(page)
+    shot(page, "5b-extended")
     services.matter_reply(
         matter=m,
         actor=world.handler,
@@ -155,7 +171,7 @@ def test_a_petitioner_submits_keeps_the_receipt_follows_rates_and_asks_for_revie
     page.reload()
     expect(page.locator("#state-headline")).to_contain_text("县人社局已作出书面答复")
     expect(page.get_by_role("heading", name="给您的书面文书")).to_be_visible()
-    expect(page.locator(".doc")).to_contain_text("处理意见：支持")
+    expect(page.locator(".doc").filter(has_text="信访处理意见书")).to_contain_text("处理意见：支持")
     no_sideways_scroll(page)
     shot(page, "6-replied")
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+import threading
 from typing import Any
 
+import pytest
 from django.test import Client
 
 from tests.matters.flows import snapshot
@@ -12,6 +14,7 @@ from tests.portal.conftest import lookup
 from xinfang.matters.models import Matter
 from xinfang.portal import limits
 from xinfang.portal.models import RateWindow
+from xinfang.portal.services import normalize_number
 
 NOT_FOUND = "没有与该编号和查询码相符的事项"
 
@@ -183,3 +186,127 @@ def _solve(question: str) -> int:
     assert match, question
     a, op, b = int(match[1]), match[2], int(match[3])
     return a + b if op in ("加", "plus") else a - b
+
+
+# --- Counting first, judging on the count -------------------------------------------------------
+
+
+def test_the_nth_failure_brings_the_challenge_exactly_and_a_success_is_not_counted(
+    portal_matter: Matter, settings: Any
+) -> None:
+    settings.XINFANG_PORTAL_LOOKUP_SOFT = 4
+    settings.XINFANG_PORTAL_LOOKUP_HARD = 100
+    settings.XINFANG_PORTAL_NUMBER_SOFT = 100
+    client = Client(REMOTE_ADDR="203.0.113.9")
+    key = limits.client_key("lookup", client.get("/portal/lookup/").wsgi_request)
+    # A right pair first: it opens the matter and leaves no failure behind.
+    assert lookup(client, portal_matter.number, portal_matter.query_code).status_code == 302
+    assert limits.count(key) == 0
+    for n in range(1, 5):
+        response = lookup(client, portal_matter.number, _wrong(portal_matter.query_code))
+        assert response.status_code == 404
+        assert limits.count(key) == n
+        # The page after the 4th failure, and only that one, asks the question.
+        assert ("challenge_answer" in response.content.decode()) == (n == 4), n
+    response = lookup(client, portal_matter.number, portal_matter.query_code)
+    assert response.status_code == 400  # the 5th attempt must answer first
+    assert limits.count(key) == 5
+    # A form not filled in is no guess either.
+    response = lookup(Client(REMOTE_ADDR="203.0.113.10"), "", "")
+    assert response.status_code == 400
+    assert limits.count(limits.client_key("lookup", response.wsgi_request)) == 0
+
+
+def test_each_attempt_is_counted_before_it_is_judged(world: Any) -> None:
+    key = "test:attempts"
+    verdicts = [limits.attempt(key, 2, 4) for _ in range(6)]
+    # Attempts 1–2 pass, 3–4 need the challenge, 5 and 6 are refused: judged on the number
+    # each one got, so two attempts in flight at once never both pass as "the second".
+    assert [v.needs_challenge for v in verdicts[:4]] == [False, False, True, True]
+    assert [v.refused for v in verdicts] == [False, False, False, False, True, True]
+    assert limits.count(key) == 6
+    assert limits.hit(key, "test:other") == [7, 1]
+    limits.unhit(key)
+    assert limits.count(key) == 6
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_attempts_never_overshoot_the_limit(world: Any) -> None:
+    from django.db import connection, connections
+
+    if connection.vendor == "sqlite":
+        pytest.skip("the in-memory test database of SQLite cannot be written from threads")
+    threads, hard = 8, 3
+    barrier = threading.Barrier(threads)
+    verdicts: list[limits.Verdict] = []
+
+    def one() -> None:
+        try:
+            barrier.wait()
+            verdicts.append(limits.attempt("test:concurrent", 100, hard))
+        finally:
+            connections.close_all()
+
+    workers = [threading.Thread(target=one) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert len(verdicts) == threads
+    assert sum(not v.refused for v in verdicts) == hard
+    assert limits.count("test:concurrent") == threads
+
+
+# --- IPv6: one client is one /64 ------------------------------------------------------------
+
+
+def test_ipv6_clients_are_counted_by_their_64(portal_matter: Matter, settings: Any) -> None:
+    from django.test import RequestFactory
+
+    def key(address: str) -> str:
+        return limits.client_key("lookup", RequestFactory().get("/", REMOTE_ADDR=address))
+
+    assert key("2001:db8:1:2::1") == key("2001:db8:1:2:ffff:abcd:1234:9")
+    assert key("2001:db8:1:2::1") != key("2001:db8:1:3::1")
+    assert key("::ffff:203.0.113.7") == key("203.0.113.7")
+    assert key("203.0.113.7") != key("203.0.113.8")
+    assert limits.client_network("2001:DB8:1:2:aaaa::1") == "2001:db8:1:2::/64"
+
+    settings.XINFANG_PORTAL_LOOKUP_SOFT = 2
+    settings.XINFANG_PORTAL_NUMBER_SOFT = 100
+    wrong = _wrong(portal_matter.query_code)
+    lookup(Client(REMOTE_ADDR="2001:db8:1:2::1"), portal_matter.number, wrong)
+    lookup(Client(REMOTE_ADDR="2001:db8:1:2::2"), portal_matter.number, wrong)
+    # A third address of the same /64 is the same client: the question is due.
+    response = lookup(Client(REMOTE_ADDR="2001:db8:1:2::3"), portal_matter.number, wrong)
+    assert response.status_code == 400
+    assert "请正确回答下面的问题后再试" in response.content.decode()
+    # Another /64 is another client.
+    response = lookup(Client(REMOTE_ADDR="2001:db8:1:3::1"), portal_matter.number, wrong)
+    assert response.status_code == 404
+
+
+# --- Numbers typed with full-width digits or other brackets ---------------------------------
+
+
+def test_full_width_digits_and_any_brackets_find_the_number(portal_matter: Matter) -> None:
+    assert normalize_number("清信［２０２６］１号") == "清信〔2026〕1号"
+    assert normalize_number("清信（2026）1 号") == "清信〔2026〕1号"
+    assert normalize_number("清信【２０２６】１号") == "清信〔2026〕1号"
+    assert portal_matter.number == "清信〔2026〕1号"
+    client = Client()
+    response = lookup(client, "清信〔２０２６〕１号", portal_matter.query_code)
+    assert response.status_code == 302
+
+
+def test_one_number_typed_in_different_ways_shares_one_counter(
+    portal_matter: Matter, settings: Any
+) -> None:
+    settings.XINFANG_PORTAL_NUMBER_SOFT = 2
+    wrong = _wrong(portal_matter.query_code)
+    lookup(Client(REMOTE_ADDR="192.0.2.11"), "清信[2026]1号", wrong)
+    lookup(Client(REMOTE_ADDR="192.0.2.12"), "清信〔２０２６〕１号", wrong)
+    assert limits.count(limits.number_key("清信〔2026〕1号")) == 2
+    response = lookup(Client(REMOTE_ADDR="192.0.2.13"), "清信(2026)1号", portal_matter.query_code)
+    assert response.status_code == 400
+    assert "challenge_answer" in response.content.decode()

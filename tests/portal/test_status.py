@@ -22,9 +22,10 @@ from tests.portal.conftest import (
     submit,
 )
 from xinfang.audit.chain import verify_all
-from xinfang.deadlines.services import find_drift
+from xinfang.deadlines.services import find_drift, matter_clocks
 from xinfang.matters import services
-from xinfang.matters.models import Evaluation, Event, Matter, MatterType
+from xinfang.matters.models import Evaluation, Event, LegalChannel, Matter, MatterType
+from xinfang.org.models import Unit
 
 
 def opened(matter: Matter) -> Client:
@@ -220,3 +221,93 @@ def test_an_accusers_identity_is_shown_on_no_public_page(world: Any, language: s
         assert "13800138000" not in page and "110101197003070012" not in page
     assert "王**" in pages[0]
     assert REPLIED_ON < REVIEWED_ON  # the timeline constants used above stay ordered
+
+
+# --- What the petitioner is told of an extension, a refusal, a guidance --------------------------
+
+APPROVER_NOTE = "审批备注：同意，注意控制该人上访"
+EXTENSION_REASON = "涉及多个部门，需要补充调查取证"
+
+
+def test_an_approved_extension_shows_its_days_new_due_date_and_reason_never_the_note(
+    world: Any, portal_matter: Matter
+) -> None:
+    m = advance(world, portal_matter, "in_handling")
+    with on(date(2026, 3, 10)):
+        m = services.matter_request_extension(
+            matter=m, actor=world.handler, days=20, reason=EXTENSION_REASON
+        )
+        m = services.matter_decide_extension(
+            matter=m, actor=world.unit_lead, approve=True, note=APPROVER_NOTE
+        )
+    handling = next(c for c in matter_clocks(m) if c.key == "handling")
+    assert handling.extra_days == 20
+    new_due = handling.due_on.strftime("%Y年%m月%d日")
+    approved = Event.objects.get(matter=m, kind="extension_approved")
+    assert approved.text == APPROVER_NOTE  # kept for the record, inside
+    with on(date(2026, 3, 11)):
+        client = opened(m)
+        page = page_of(client)
+        download = client.get(f"/portal/matter/documents/{approved.seq}/")
+        receipt = client.get("/portal/receipt/").content.decode()
+        receipt_file = client.get("/portal/receipt/download/").content.decode()
+    assert download.status_code == 200
+    document = download.content.decode()
+    for text in (page, document, receipt, receipt_file):
+        assert APPROVER_NOTE not in text and "注意控制" not in text
+    # The notice: the days, the new due date and the statutory reason (the request's).
+    assert "延期告知" in page
+    assert "答复期限经批准延长20日。" in page
+    assert f"延期理由：{EXTENSION_REASON}" in page
+    assert f"新的答复期限：{new_due}" in page
+    assert f"延期理由：{EXTENSION_REASON}" in document
+    assert "延长20日。" in document and f"新的答复期限：{new_due}" in document
+
+
+def test_the_reasons_of_a_refusal_and_of_a_guidance_are_on_the_status_page(
+    world: Any, portal_matter: Matter
+) -> None:
+    m = advance(world, portal_matter, "forwarded")
+    with on(date(2026, 3, 4)):
+        services.matter_decline(matter=m, actor=world.unit_lead, reason="该事项已经人民法院判决")
+        page = page_of(opened(m))
+    assert "县人社局决定不予受理。" in page
+    assert "该事项已经人民法院判决" in page
+
+    other = advance(world, _submitted(world), "forwarded")
+    with on(date(2026, 3, 4)):
+        services.matter_guide(
+            matter=other,
+            actor=world.unit_lead,
+            legal_channel=LegalChannel.ARBITRATION,
+            reason="属于劳动争议，请向劳动人事争议仲裁委员会申请仲裁",
+        )
+        page = page_of(opened(other))
+    assert "属于劳动争议，请向劳动人事争议仲裁委员会申请仲裁" in page
+    assert "县人社局告知您通过法定途径解决。" in page
+    assert "法定途径：仲裁" in page
+
+
+# --- Review when no body one level up is on record -----------------------------------------------
+
+
+def test_without_a_higher_body_the_review_form_is_hidden_and_the_office_named(
+    world: Any, portal_matter: Matter
+) -> None:
+    m = advance(world, portal_matter, "replied")
+    Unit.objects.filter(pk=m.lead_unit_id).update(parent=None)
+    with on(date(2026, 3, 18)):
+        client = opened(m)
+        page = page_of(client)
+        assert 'action="/portal/matter/review/"' not in page
+        assert (
+            "本事项无法在网上申请复查：这里无法确定上一级复查机关。请联系清河县信访局，"
+            "由其告知您向哪个机关申请。"
+        ) in page
+        # Posting anyway is refused plainly, and nothing changes.
+        before = snapshot(m)
+        response = client.post("/portal/matter/review/", {"reasons": "不服答复"})
+        assert response.status_code == 409
+        assert "请联系清河县信访局" in response.content.decode()
+        assert "请指定复查机关" not in response.content.decode()
+        assert snapshot(m) == before

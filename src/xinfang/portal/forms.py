@@ -3,9 +3,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from xinfang.matters.models import MatterType, Rating
+from xinfang.portal.uploads import megabytes
 
 TYPE_EXPLANATIONS = {
     MatterType.SUGGESTION: _(
@@ -93,6 +96,25 @@ class SubmitForm(forms.Form):
         for name, field in self.fields.items():
             if field.required and name != "consent":
                 field.widget.attrs["aria-required"] = "true"
+
+    def clean_attachments(self) -> list[Any]:
+        """The cheap limits, before any file is opened: how many, and how large each (so the
+        total is at most MAX_FILES × MAX_FILE_BYTES). Decoding comes after, one by one."""
+        files: list[Any] = self.cleaned_data.get("attachments") or []
+        limit = settings.XINFANG_PORTAL_MAX_FILES
+        if len(files) > limit:
+            raise forms.ValidationError(
+                gettext("附件最多%(limit)d个，本次选择了%(count)d个。")
+                % {"limit": limit, "count": len(files)}
+            )
+        most = settings.XINFANG_PORTAL_MAX_FILE_BYTES
+        for f in files:
+            if f.size is not None and f.size > most:
+                raise forms.ValidationError(
+                    gettext("附件“%(name)s”太大：每个文件不超过%(limit)sMB。")
+                    % {"name": f.name, "limit": megabytes(most)}
+                )
+        return files
 
 
 class LookupForm(forms.Form):

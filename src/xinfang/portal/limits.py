@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -47,8 +48,22 @@ def _keyed(kind: str, value: str) -> str:
     return f"{kind}:{digest[:40]}"
 
 
+def client_network(address: str) -> str:
+    """What one client is counted as: an IPv4 address, or an IPv6 address's /64 (one home or
+    phone gets a whole /64 and can pick any address in it). Anything unparsable as is."""
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip)
+
+
 def client_key(kind: str, request: HttpRequest) -> str:
-    return _keyed(kind, client_address(request))
+    return _keyed(kind, client_network(client_address(request)))
 
 
 def number_key(number: str) -> str:
@@ -76,17 +91,43 @@ def count(key: str, now: datetime | None = None) -> int:
     return next(iter(found), 0)
 
 
-def hit(*keys: str, now: datetime | None = None) -> None:
-    """Count one more occurrence for each key in the current window."""
+def hit(*keys: str, now: datetime | None = None) -> list[int]:
+    """Count one more occurrence for each key in the current window; the counts it made, in the
+    order of the keys.
+
+    The increment comes first (UPDATE ... SET count = count + 1, which holds the row until the
+    commit) and the count is read back in the same transaction: of N concurrent calls, each gets
+    a different count, 1..N, so limits judged on it cannot be overshot by requests that all read
+    the count before any of them wrote it."""
     now = now or timezone.now()
     start = _window_start(now)
+    counts = []
     with transaction.atomic():
         for key in keys:
-            row, created = RateWindow.objects.get_or_create(key=key, window_start=start)
-            RateWindow.objects.filter(pk=row.pk).update(count=F("count") + 1)
-            if created:
-                # Cheap housekeeping when a window opens: counts a day old serve nothing.
-                RateWindow.objects.filter(window_start__lt=now - timedelta(days=1)).delete()
+            rows = RateWindow.objects.filter(key=key, window_start=start)
+            if not rows.update(count=F("count") + 1):
+                try:
+                    with transaction.atomic():
+                        RateWindow.objects.create(key=key, window_start=start, count=1)
+                except IntegrityError:  # another request opened the window just now
+                    rows.update(count=F("count") + 1)
+                else:
+                    # Cheap housekeeping when a window opens: counts a day old serve nothing.
+                    RateWindow.objects.filter(window_start__lt=now - timedelta(days=1)).delete()
+            counts.append(rows.values_list("count", flat=True).get())
+    return counts
+
+
+def unhit(*keys: str, now: datetime | None = None) -> None:
+    """Take back an occurrence counted by hit() that turned out not to count (a look-up that
+    succeeded, a form not filled in)."""
+    start = _window_start(now or timezone.now())
+    # One statement a key: no statement holds two rows at once, so none waits on hit() in a
+    # cycle (hit() takes a client's row before a number's).
+    for key in keys:
+        RateWindow.objects.filter(key=key, window_start=start, count__gt=0).update(
+            count=F("count") - 1
+        )
 
 
 @dataclass(frozen=True)
@@ -101,7 +142,23 @@ class Verdict:
         return self.refused_until is not None
 
 
+def attempt(key: str, soft: int, hard: int, *, also_soft: tuple[str, int] | None = None) -> Verdict:
+    """Count this attempt first, then judge it on the count it got: the attempt numbered
+    soft + 1 and later need the challenge, those after `hard` are refused. Concurrent attempts
+    get different numbers, so no more than `hard` get through in a window."""
+    now = timezone.now()
+    keys = [key] + ([also_soft[0]] if also_soft is not None else [])
+    counts = hit(*keys, now=now)
+    if counts[0] > hard:
+        return Verdict(refused_until=window_ends(now))
+    needs = counts[0] > soft
+    if also_soft is not None and counts[1] > also_soft[1]:
+        needs = True
+    return Verdict(needs_challenge=needs)
+
+
 def judge(key: str, soft: int, hard: int, *, also_soft: tuple[str, int] | None = None) -> Verdict:
+    """What the counts so far say about the next attempt, counting nothing (to show a page)."""
     now = timezone.now()
     seen = count(key, now)
     if seen >= hard:

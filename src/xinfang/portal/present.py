@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from xinfang.deadlines.clocks import Clock
 from xinfang.deadlines.labels import clock_article
 from xinfang.deadlines.services import matter_clocks, rules_for
+from xinfang.matters.errors import InvalidInput
 from xinfang.matters.models import (
     Decision,
     Evaluation,
@@ -33,6 +34,7 @@ from xinfang.matters.models import (
 )
 from xinfang.matters.services._core import format_day
 from xinfang.matters.services.handling import MAX_EXTENSION_DAYS, RATABLE
+from xinfang.matters.services.review import _higher_body
 from xinfang.org.models import Unit
 
 # The clocks that protect the petitioner, with what each means for them. The objection window
@@ -53,10 +55,11 @@ _CLOCK_WORDS = {
 
 # Kinds whose text is written to the petitioner (a decision, the reasons of a refusal) or by
 # them (their request's reasons). Every other kind's text may be a staff note: never shown.
+# An approved extension is not among them: its text is the approver's own note. What the
+# petitioner is told of it (art. 34: the reason) is the reason of the extension request.
 _TEXT_FOR_PETITIONER = {
     EventKind.NOT_ACCEPTED,
     EventKind.GUIDED,
-    EventKind.EXTENSION_APPROVED,
     EventKind.REPLIED,
     EventKind.REVIEW_REQUESTED,
     EventKind.REVIEWED,
@@ -195,9 +198,7 @@ def _entry_title(event: Event) -> str | None:
     if kind == EventKind.CO_UNITS_SET:
         return _("Other bodies were asked to help handle it.")
     if kind == EventKind.EXTENSION_APPROVED:
-        return _("The time for the reply was extended by %(days)d days.") % {
-            "days": int(data.get("days", 0))
-        }
+        return _("The time for the reply was extended by %(days)d days.") % {"days": _days(data)}
     if kind == EventKind.REPLIED:
         return _("%(unit)s replied in writing.") % {"unit": unit}
     if kind == EventKind.REVIEW_REQUESTED:
@@ -227,6 +228,55 @@ def _rating_label(value: str) -> str:
     return str(Rating(value).label) if value in Rating.values else value
 
 
+def _days(data: dict[str, object]) -> int:
+    try:
+        return int(str(data.get("days", 0)))
+    except ValueError:
+        return 0
+
+
+@dataclass(frozen=True)
+class _Extension:
+    days: int
+    new_due: str  # the reply's new due date, "" when no clock says it
+    reason: str  # the reason of the request the approval granted
+
+
+def _extensions(events: list[Event], clocks: list[Clock]) -> dict[int, _Extension]:
+    """Each approved extension (by seq) with what art. 34 has the petitioner told: the days,
+    the new due date, and the reason, which is the handler's request's (never the approver's
+    note, an internal text)."""
+    handling = [c for c in clocks if c.key == "handling"]
+    result = {}
+    reason = ""
+    for event in events:
+        if event.kind == EventKind.EXTENSION_REQUESTED:
+            reason = event.text
+        elif event.kind == EventKind.EXTENSION_APPROVED:
+            on = timezone.localtime(event.occurred_at).date()
+            clock = next(
+                (c for c in reversed(handling) if c.started_on <= on and c.extra_days), None
+            )
+            result[event.seq] = _Extension(
+                days=_days(event.data or {}),
+                new_due=day(clock.due_on) if clock is not None else "",
+                reason=reason,
+            )
+            reason = ""
+    return result
+
+
+def _extension_details(extension: _Extension) -> list[str]:
+    lines = [_("Extended by %(days)d days.") % {"days": extension.days}]
+    if extension.new_due:
+        lines.append(_("New due date of the reply: %(date)s") % {"date": extension.new_due})
+    return lines
+
+
+def _extension_text(extension: _Extension) -> str:
+    return _("Reason: %(reason)s") % {"reason": extension.reason} if extension.reason else ""
+
+
 def _details(event: Event) -> list[str]:
     data = event.data or {}
     lines = []
@@ -246,7 +296,8 @@ def _details(event: Event) -> list[str]:
     return lines
 
 
-def public_timeline(events: list[Event]) -> list[PublicEntry]:
+def public_timeline(events: list[Event], clocks: list[Clock]) -> list[PublicEntry]:
+    extensions = _extensions(events, clocks)
     entries = []
     for event in events:
         if not event.is_public:
@@ -255,13 +306,17 @@ def public_timeline(events: list[Event]) -> list[PublicEntry]:
         if title is None:
             continue
         text = event.text if event.kind in _TEXT_FOR_PETITIONER else ""
+        details = _details(event)
+        if event.seq in extensions:
+            text = _extension_text(extensions[event.seq])
+            details = _extension_details(extensions[event.seq])[1:]
         entries.append(
             PublicEntry(
                 seq=event.seq,
                 when=day(event.occurred_at),
                 title=title,
                 text=text,
-                details=_details(event),
+                details=details,
             )
         )
     return entries
@@ -277,19 +332,28 @@ class PublicDocument:
     details: list[str]
 
 
-def public_documents(events: list[Event]) -> list[PublicDocument]:
-    return [
-        PublicDocument(
-            seq=e.seq,
-            title=str(_DOCUMENTS[EventKind(e.kind)]),
-            issued_on=day(e.occurred_at),
-            unit=e.actor_unit.name if e.actor_unit is not None else "",
-            text=e.text,
-            details=_details(e),
+def public_documents(events: list[Event], clocks: list[Clock]) -> list[PublicDocument]:
+    extensions = _extensions(events, clocks)
+    documents = []
+    for e in events:
+        if not e.is_public or e.kind not in _DOCUMENTS:
+            continue
+        text, details = e.text, _details(e)
+        if e.seq in extensions:
+            # Never the approver's note: the days, the new due date and the request's reason.
+            text = _extension_text(extensions[e.seq])
+            details = _extension_details(extensions[e.seq])
+        documents.append(
+            PublicDocument(
+                seq=e.seq,
+                title=str(_DOCUMENTS[EventKind(e.kind)]),
+                issued_on=day(e.occurred_at),
+                unit=e.actor_unit.name if e.actor_unit is not None else "",
+                text=text,
+                details=details,
+            )
         )
-        for e in events
-        if e.is_public and e.kind in _DOCUMENTS
-    ]
+    return documents
 
 
 def _running(clocks: list[Clock], key: str) -> Clock | None:
@@ -372,6 +436,32 @@ def _window(clocks: list[Clock], key: str) -> Clock | None:
     return found[-1] if found else None
 
 
+def review_body(matter: Matter, *, re_review: bool) -> Unit | None:
+    """The body that would review (one level up from the one whose decision is challenged), or
+    None when the lifecycle would ask for one to be named: then the petitioner cannot ask here
+    and is told whom to contact."""
+    below = matter.review_unit if re_review else matter.lead_unit
+    try:
+        return _higher_body(matter, below, None, re_review=re_review)
+    except InvalidInput:
+        return None
+
+
+def no_review_body_note(matter: Matter, *, re_review: bool) -> str:
+    office = matter.office.name
+    if re_review:
+        return _(
+            "A re-review cannot be requested online for this matter: the body one level up "
+            "cannot be determined here. Please contact %(office)s, which will tell you where to "
+            "ask for it."
+        ) % {"office": office}
+    return _(
+        "A review cannot be requested online for this matter: the body one level up "
+        "cannot be determined here. Please contact %(office)s, which will tell you where to "
+        "ask for it."
+    ) % {"office": office}
+
+
 def actions(matter: Matter, today: date, clocks: list[Clock], events: list[Event]) -> Actions:
     rules = rules_summary(matter.office)
     replied = any(e.kind == EventKind.REPLIED for e in events)
@@ -393,8 +483,12 @@ def actions(matter: Matter, today: date, clocks: list[Clock], events: list[Event
         key = "review_request" if matter.state == State.REPLIED else "re_review_request"
         window = _window(clocks, key)
         if window is not None and window.running and today <= window.due_on:
-            kind = "review" if key == "review_request" else "re_review"
-            closes = day(window.due_on)
+            re_review = key == "re_review_request"
+            if review_body(matter, re_review=re_review) is None:
+                note = no_review_body_note(matter, re_review=re_review)
+            else:
+                kind = "re_review" if re_review else "review"
+                closes = day(window.due_on)
         elif key == "review_request":
             note = _(
                 "A review can no longer be requested: the %(days)d days for it (art. 35, counted "
@@ -457,8 +551,8 @@ def status_page(matter: Matter) -> StatusPage:
         headline=headline,
         next_step=next_step,
         clocks=public_clocks(matter, today, clocks),
-        timeline=public_timeline(events),
-        documents=public_documents(events),
+        timeline=public_timeline(events, clocks),
+        documents=public_documents(events, clocks),
         actions=actions(matter, today, clocks, events),
         type_label=str(MatterType(matter.type).label),
     )

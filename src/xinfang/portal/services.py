@@ -10,6 +10,7 @@ from __future__ import annotations
 import hmac
 import logging
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -121,27 +122,29 @@ def portal_submit(*, submission: Submission, files: Sequence[CheckedFile] = ()) 
     if submission.email.strip():
         language = translation.get_language() or settings.LANGUAGE_CODE
         matter_id = matter.pk
-        transaction.on_commit(lambda: send_receipt(matter_id, language))
+        # robust: whatever happens in it, the committed matter's receipt page is still shown.
+        transaction.on_commit(lambda: send_receipt(matter_id, language), robust=True)
     return matter
 
 
 def send_receipt(matter_id: int, language: str) -> bool:
-    """E-mail the receipt to the address the petitioner gave. A failure is logged, never raised:
-    the matter is registered and the receipt page shows the same."""
-    matter = Matter.objects.select_related("office").get(pk=matter_id)
-    first = matter.petitioners.first()
-    if first is None or not first.email:
-        return False
-    with translation.override(language):
-        context = receipt_context(matter)
-        subject = render_to_string("portal/emails/receipt_subject.txt", context).strip()
-        text = render_to_string("portal/emails/receipt.txt", context)
-        html = render_to_string("portal/emails/receipt.html", context)
-    message = EmailMultiAlternatives(subject, text, to=[first.email])
-    message.attach_alternative(html, "text/html")
+    """E-mail the receipt to the address the petitioner gave. Every failure (reading, rendering,
+    the mail server; EMAIL_TIMEOUT bounds the wait) is logged, never raised: the matter is
+    registered and the receipt page shows the same."""
     try:
+        matter = Matter.objects.select_related("office").get(pk=matter_id)
+        first = matter.petitioners.first()
+        if first is None or not first.email:
+            return False
+        with translation.override(language):
+            context = receipt_context(matter)
+            subject = render_to_string("portal/emails/receipt_subject.txt", context).strip()
+            text = render_to_string("portal/emails/receipt.txt", context)
+            html = render_to_string("portal/emails/receipt.html", context)
+        message = EmailMultiAlternatives(subject, text, to=[first.email])
+        message.attach_alternative(html, "text/html")
         message.send()
-    except Exception:  # the mail server's problem must not undo or hide the registration
+    except Exception:  # the mail's problem must not undo or hide the registration
         log.exception("portal: the receipt e-mail for matter %s could not be sent", matter_id)
         return False
     return True
@@ -186,8 +189,10 @@ _NO_CODE = "#" * QUERY_CODE_LENGTH
 
 
 def normalize_number(raw: str) -> str:
-    """The number as printed (清信〔2026〕17号), whatever brackets or spaces were typed."""
-    return re.sub(r"\s+", "", raw or "").translate(_OPEN).translate(_CLOSE)[:40]
+    """The number as printed (清信〔2026〕17号), whatever brackets, spaces or full-width digits
+    were typed (NFKC first: １７ → 17, ［ → [, ideographic space → space)."""
+    text = unicodedata.normalize("NFKC", raw or "")
+    return re.sub(r"\s+", "", text).translate(_OPEN).translate(_CLOSE)[:40]
 
 
 def normalize_code(raw: str) -> str:
@@ -216,7 +221,25 @@ def portal_rate(*, matter: Matter, rating: str, comment: str = "") -> Evaluation
 
 
 def portal_request_review(*, matter: Matter, reasons: str) -> Matter:
-    """Review after a reply, re-review after a review decision: whichever is due now."""
-    if matter.state == State.REVIEWED:
-        return matter_request_re_review(matter=matter, actor=None, reasons=reasons)
-    return matter_request_review(matter=matter, actor=None, reasons=reasons)
+    """Review after a reply, re-review after a review decision: whichever is due now.
+
+    The petitioner cannot name the body on the portal: when the lifecycle finds none one level
+    up (it would ask for it to be named), they are told plainly whom to contact instead."""
+    re_review = matter.state == State.REVIEWED
+    try:
+        if re_review:
+            return matter_request_re_review(matter=matter, actor=None, reasons=reasons)
+        return matter_request_review(matter=matter, actor=None, reasons=reasons)
+    except InvalidInput as error:
+        if error.field != "body":
+            raise
+        message = (
+            _(
+                "本事项无法在网上申请复核：无法确定上一级复核机关。请联系%(office)s，由其告知向哪里申请。"
+            )
+            if re_review
+            else _(
+                "本事项无法在网上申请复查：无法确定上一级复查机关。请联系%(office)s，由其告知向哪里申请。"
+            )
+        )
+        raise InvalidState(message % {"office": matter.office.name}) from None

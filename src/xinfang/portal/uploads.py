@@ -10,15 +10,24 @@ from dataclasses import dataclass
 from typing import IO
 
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from xinfang.matters.errors import InvalidInput
 
 log = logging.getLogger(__name__)
 
-# A photo from a phone has 12–50 million pixels; far more is a decompression bomb.
-MAX_PIXELS = 80_000_000
-_KINDS = {"JPEG": "image/jpeg", "PNG": "image/png"}
+# A phone saves 12 million pixels by default (up to ~48 in a "full resolution" mode). Decoding
+# takes 3 bytes a pixel: 40 million pixels are 120 MB of memory for one check; more is refused
+# with its own message (and a decompression bomb never gets that far).
+MAX_PIXELS = 40_000_000
+# Phones write JPEGs with an MPF header (a second, small frame: depth map or preview), which
+# Pillow reports as "MPO": still a JPEG to every viewer.
+_KINDS = {"JPEG": "image/jpeg", "MPO": "image/jpeg", "PNG": "image/png"}
+
+
+class _TooManyPixels(Exception):
+    pass
 
 
 @dataclass(frozen=True)
@@ -36,6 +45,8 @@ def _refuse(name: str) -> InvalidInput:
 
 
 def _image_type(data: bytes) -> str | None:
+    """The image's content type, None when it is not a readable JPEG or PNG; _TooManyPixels
+    when it is larger than MAX_PIXELS (its pixels are then never decoded)."""
     from PIL import Image
 
     with warnings.catch_warnings():
@@ -44,12 +55,16 @@ def _image_type(data: bytes) -> str | None:
             with Image.open(io.BytesIO(data)) as image:
                 kind = image.format
                 width, height = image.size
+                if width * height > MAX_PIXELS:
+                    raise _TooManyPixels
                 image.verify()
-            if width * height > MAX_PIXELS:
-                return None
             # verify() checks the structure; loading decodes the pixels (a truncated file fails).
             with Image.open(io.BytesIO(data)) as image:
                 image.load()
+        except _TooManyPixels:
+            raise
+        except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+            raise _TooManyPixels from None
         except Exception:  # Pillow raises many kinds for a bad file: all mean "not an image"
             return None
     return _KINDS.get(kind or "")
@@ -73,14 +88,22 @@ def check_upload(name: str, stream: IO[bytes]) -> CheckedFile:
     if len(data) > limit:
         raise InvalidInput(
             _("附件“%(name)s”太大：每个文件不超过%(limit)sMB。")
-            % {"name": name, "limit": _megabytes(limit)},
+            % {"name": name, "limit": megabytes(limit)},
             field="attachments",
         )
     if not data:
         raise InvalidInput(_("附件“%(name)s”是空文件。") % {"name": name}, field="attachments")
     content_type: str | None
     if data.startswith(b"\xff\xd8\xff") or data.startswith(b"\x89PNG\r\n\x1a\n"):
-        content_type = _image_type(data)
+        try:
+            content_type = _image_type(data)
+        except _TooManyPixels:
+            log.info("portal: refused an image of too many pixels")
+            raise InvalidInput(
+                _("附件“%(name)s”的像素太多（超过%(limit)s像素），请缩小后再上传。")
+                % {"name": name, "limit": _pixels(MAX_PIXELS)},
+                field="attachments",
+            ) from None
     elif data.startswith(b"%PDF-"):
         content_type = "application/pdf" if _is_pdf(data) else None
     else:
@@ -91,6 +114,13 @@ def check_upload(name: str, stream: IO[bytes]) -> CheckedFile:
     return CheckedFile(name=name, content_type=content_type, stream=io.BytesIO(data))
 
 
-def _megabytes(size: int) -> str:
+def _pixels(count: int) -> str:
+    """4000万 in Chinese, 40 million in English."""
+    if (translation.get_language() or "").startswith("zh"):
+        return f"{count // 10_000}万"
+    return f"{count / 1_000_000:g} million"
+
+
+def megabytes(size: int) -> str:
     value = size / (1024 * 1024)
     return f"{value:g}" if value >= 1 else f"{value:.2f}"

@@ -129,17 +129,19 @@ def _submit_context(form: SubmitForm, needs_challenge: bool) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest) -> HttpResponse:
     key = limits.client_key("submit", request)
-    verdict = limits.judge(
-        key, settings.XINFANG_PORTAL_SUBMIT_SOFT, settings.XINFANG_PORTAL_SUBMIT_HARD
-    )
-    if verdict.refused:
-        return _refusal(request, verdict.refused_until)
+    soft, hard = settings.XINFANG_PORTAL_SUBMIT_SOFT, settings.XINFANG_PORTAL_SUBMIT_HARD
     if request.method != "POST":
+        verdict = limits.judge(key, soft, hard)
+        if verdict.refused:
+            return _refusal(request, verdict.refused_until)
         return render(
             request, "portal/submit.html", _submit_context(SubmitForm(), verdict.needs_challenge)
         )
 
-    limits.hit(key)
+    # Counted first, judged on the count this attempt got (see limits.attempt).
+    verdict = limits.attempt(key, soft, hard)
+    if verdict.refused:
+        return _refusal(request, verdict.refused_until)
     # A body far beyond the allowed files is refused without opening the files. (The CSRF check
     # has read the body already: the reverse proxy should cap request sizes, see README.)
     ceiling = settings.XINFANG_PORTAL_MAX_FILES * settings.XINFANG_PORTAL_MAX_FILE_BYTES
@@ -182,9 +184,7 @@ def submit(request: HttpRequest) -> HttpResponse:
         else:
             _prove(request, matter)
             return redirect("portal:receipt")
-    again = limits.judge(
-        key, settings.XINFANG_PORTAL_SUBMIT_SOFT, settings.XINFANG_PORTAL_SUBMIT_HARD
-    )
+    again = limits.judge(key, soft, hard)
     context = _submit_context(form, again.needs_challenge or verdict.needs_challenge)
     context["files_lost"] = bool(request.FILES)
     return render(request, "portal/submit.html", context, status=status)
@@ -235,22 +235,31 @@ def lookup(request: HttpRequest) -> HttpResponse:
 
     form = LookupForm(request.POST)
     number = normalize_number(request.POST.get("number", ""))
-    verdict = _lookup_verdict(request, number)
+    # Counted first (as a failure until it proves otherwise), judged on the count it got: the
+    # limits hold under concurrent guesses too (see limits.attempt).
+    counted = [limits.client_key("lookup", request)]
+    if number:
+        counted.append(limits.number_key(number))
+    verdict = limits.attempt(
+        counted[0],
+        settings.XINFANG_PORTAL_LOOKUP_SOFT,
+        settings.XINFANG_PORTAL_LOOKUP_HARD,
+        also_soft=(counted[1], settings.XINFANG_PORTAL_NUMBER_SOFT) if number else None,
+    )
     if verdict.refused:
         return _refusal(request, verdict.refused_until)
     status = 400
     if not form.is_valid():
-        pass
+        limits.unhit(*counted)  # a form not filled in is no guess
     elif verdict.needs_challenge and not _challenge_passed(request):
-        limits.hit(limits.client_key("lookup", request), limits.number_key(number))
         form.add_error(None, _("Please answer the question below correctly, then try again."))
     else:
         matter = find_matter(form.cleaned_data["number"], form.cleaned_data["code"])
         if matter is not None:
+            limits.unhit(*counted)  # not a failure after all
             _prove(request, matter)
             return redirect("portal:status")
         # Unknown number or wrong code: one answer, one status.
-        limits.hit(limits.client_key("lookup", request), limits.number_key(number))
         status = 404
         form.add_error(
             None,
