@@ -34,7 +34,7 @@ from xinfang.matters.models import (
 )
 from xinfang.matters.services._core import format_day
 from xinfang.matters.services.handling import MAX_EXTENSION_DAYS, RATABLE
-from xinfang.matters.services.review import _higher_body
+from xinfang.matters.services.review import higher_body
 from xinfang.org.models import Unit
 
 # The clocks that protect the petitioner, with what each means for them. The objection window
@@ -442,7 +442,7 @@ def review_body(matter: Matter, *, re_review: bool) -> Unit | None:
     and is told whom to contact."""
     below = matter.review_unit if re_review else matter.lead_unit
     try:
-        return _higher_body(matter, below, None, re_review=re_review)
+        return higher_body(matter, below, None, re_review=re_review)
     except InvalidInput:
         return None
 

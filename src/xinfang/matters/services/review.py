@@ -38,9 +38,7 @@ def _recorder(actor: User | None) -> Membership | None:
     return membership
 
 
-def _higher_body(
-    matter: Matter, below: Unit | None, given: Unit | None, *, re_review: bool
-) -> Unit:
+def higher_body(matter: Matter, below: Unit | None, given: Unit | None, *, re_review: bool) -> Unit:
     """The body one level up from `below`, or the one the petitioner named; never the body
     whose decision is challenged, an inactive one, or one the matter accuses.
 
@@ -98,7 +96,7 @@ def matter_request_review(
         timezone.localtime(when).date(),
         _("请求复查应当自收到书面答复之日起30日内提出（《信访工作条例》第三十五条）。"),
     )
-    matter.review_unit = _higher_body(matter, matter.lead_unit, review_unit, re_review=False)
+    matter.review_unit = higher_body(matter, matter.lead_unit, review_unit, re_review=False)
     step(
         matter,
         kind=EventKind.REVIEW_REQUESTED,
@@ -165,7 +163,7 @@ def matter_request_re_review(
         timezone.localtime(when).date(),
         _("请求复核应当自收到复查意见之日起30日内提出（《信访工作条例》第三十六条）。"),
     )
-    matter.re_review_unit = _higher_body(matter, matter.review_unit, re_review_unit, re_review=True)
+    matter.re_review_unit = higher_body(matter, matter.review_unit, re_review_unit, re_review=True)
     step(
         matter,
         kind=EventKind.RE_REVIEW_REQUESTED,
