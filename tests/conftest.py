@@ -19,6 +19,7 @@ from xinfang.deadlines.services import invalidate_caches
 from xinfang.matters import services
 from xinfang.matters.models import Channel, Matter, MatterType
 from xinfang.org.models import Level, Role, Unit
+from xinfang.routing import directory, store
 
 # A valid resident ID number (check digit correct) for a fictional person born 1970-03-07.
 VALID_ID = "110101197003070012"
@@ -133,6 +134,17 @@ def at(*args: int) -> datetime:
     if len(args) == 3:
         args = (*args, 12)
     return timezone.make_aware(datetime(*args))
+
+
+@pytest.fixture(autouse=True)
+def _fresh_routing_caches() -> Iterator[None]:
+    """The routing directory (units, regions, rules) and the loaded model are cached per
+    process; each test's database starts afresh, and so must they."""
+    directory.forget()
+    store.forget()
+    yield
+    directory.forget()
+    store.forget()
 
 
 @pytest.fixture(autouse=True)

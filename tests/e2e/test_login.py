@@ -48,7 +48,9 @@ def test_staff_member_logs_in_sees_their_work_and_logs_out(
     page.get_by_role("button", name="登录").click()
     expect(page).to_have_url(live_server.url + "/")
     expect(page.get_by_role("heading", name="我的工作")).to_be_visible()
-    expect(page.get_by_role("heading", name=re.compile("^清河县信访局"))).to_be_visible()
+    # Their unit and role under the heading; the matter waits in "to forward or accept".
+    expect(page.get_by_role("heading", name=re.compile("我的工作.*清河县信访局"))).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile("^待转送交办或受理"))).to_be_visible()
     row = page.get_by_role("row").filter(has_text=matter.number)
     expect(row).to_have_count(1)
     expect(row).to_contain_text("工资被拖欠")

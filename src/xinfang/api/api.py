@@ -52,3 +52,4 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("", matters_router)
 api.add_router("", actions_router)
+api.add_router("/routing", "xinfang.routing.api.router")

@@ -6,3 +6,6 @@ class DeskConfig(AppConfig):
     name = "xinfang.desk"
     label = "desk"
     verbose_name = _("Staff workbench")
+
+    def ready(self) -> None:
+        from xinfang.desk import signals  # noqa: F401  (connects the search index)

@@ -1,0 +1,1 @@
+"""Routing writes: the routing table, the repeat and cluster indexes, confirmations, training."""
