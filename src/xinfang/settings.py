@@ -126,6 +126,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 MEDIA_ROOT = Path(env_str("XINFANG_MEDIA_ROOT") or str(DATA_DIR / "media"))
+# Trained routing models (xinfang routing-train): shared storage when there are several servers.
+XINFANG_ROUTING_MODEL_DIR = Path(env_str("XINFANG_ROUTING_MODEL_DIR") or str(DATA_DIR / "routing"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

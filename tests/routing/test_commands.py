@@ -44,7 +44,7 @@ def test_routing_eval_cross_validates_and_trains_elsewhere(db: None, tmp_path: P
 def test_routing_train_makes_a_version_the_eval_then_uses(
     rworld: SimpleNamespace, settings: object, tmp_path: Path
 ) -> None:
-    settings.XINFANG_ROUTING_MODEL_DIR = str(tmp_path)  # type: ignore[attr-defined]
+    settings.XINFANG_ROUTING_MODEL_DIR = str(tmp_path)
     half = tmp_path / "part.jsonl"
     half.write_text("".join(DATA.read_text(encoding="utf-8").splitlines(True)[:24]), "utf-8")
     out = run("routing-train", "--file", str(half))

@@ -86,7 +86,7 @@ def test_a_trained_model_is_versioned_stored_and_used(
     rworld: SimpleNamespace, settings: object, tmp_path: Path
 ) -> None:
     w = rworld
-    settings.XINFANG_ROUTING_MODEL_DIR = str(tmp_path)  # type: ignore[attr-defined]
+    settings.XINFANG_ROUTING_MODEL_DIR = str(tmp_path)
     version = routing_train(office=w.bureau, rows=evaluate.read_jsonl(DATA))
     assert version.number == 1 and (tmp_path / version.path).exists()
     store.forget()
@@ -102,7 +102,7 @@ def test_a_trained_model_is_versioned_stored_and_used(
 def test_a_damaged_model_file_falls_back_to_the_rules(
     rworld: SimpleNamespace, settings: object, tmp_path: Path
 ) -> None:
-    settings.XINFANG_ROUTING_MODEL_DIR = str(tmp_path)  # type: ignore[attr-defined]
+    settings.XINFANG_ROUTING_MODEL_DIR = str(tmp_path)
     version = routing_train(office=rworld.bureau, rows=evaluate.read_jsonl(DATA))
     (tmp_path / version.path).write_bytes(b"not a model")
     store.forget()
@@ -121,7 +121,7 @@ def test_a_unit_learned_from_confirmed_routings_is_used_unless_the_table_says_ot
     rworld: SimpleNamespace, settings: object, tmp_path: Path
 ) -> None:
     w = rworld
-    settings.XINFANG_ROUTING_MODEL_DIR = str(tmp_path)  # type: ignore[attr-defined]
+    settings.XINFANG_ROUTING_MODEL_DIR = str(tmp_path)
     rows = evaluate.read_jsonl(DATA)
     for row in rows:
         if row["category"] == "教育":
