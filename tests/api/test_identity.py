@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import pytest
@@ -65,6 +66,26 @@ def test_the_accusers_identity_is_withheld_from_a_plain_department_handler(world
     matter = services.matter_forward(matter=matter, actor=world.registrar, to_unit=world.dept)
     seen = _petitioner(api, world.handler, matter)
     assert seen["confidential"] is True and seen["name"] == CONFIDENTIAL
+
+
+def test_an_accusations_attachment_names_and_notes_are_withheld_with_the_identity(world, api):
+    matter = accusation(world, [world.town])
+    services.attachment_add(
+        matter=matter,
+        actor=world.registrar,
+        upload=services.Upload(name="李四举报信.pdf", stream=io.BytesIO(b"%PDF-1.4 x")),
+        note="李四亲笔签名的举报信",
+    )
+    matter = services.matter_forward(matter=matter, actor=world.registrar, to_unit=world.dept)
+
+    handler = api(world.handler).get(f"/matters/{matter.pk}").body
+    assert "李四" not in str(handler)
+    assert handler["attachments"][0]["name"] == CONFIDENTIAL
+    assert [e["text"] for e in handler["timeline"] if e["kind"] == "attached"] == [CONFIDENTIAL]
+
+    office = api(world.registrar).get(f"/matters/{matter.pk}").body
+    assert office["attachments"][0]["name"] == "李四举报信.pdf"
+    assert "李四亲笔签名的举报信" in [e["text"] for e in office["timeline"]]
 
 
 def test_the_registering_office_and_discipline_see_the_accuser_masked(world, api):

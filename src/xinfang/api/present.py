@@ -9,6 +9,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from xinfang.deadlines.clocks import Clock
 from xinfang.deadlines.labels import clock_article, clock_label, clock_warnings
@@ -22,7 +23,9 @@ from xinfang.matters.models import (
     Rating,
     State,
 )
+from xinfang.matters.selectors import can_see_identity, is_visible
 from xinfang.matters.services import petitioners_for
+from xinfang.matters.services.petitioners import CONFIDENTIAL
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -106,6 +109,10 @@ def matter_detail(user: User, matter: Matter) -> dict[str, Any]:
     today = timezone.localdate()
     events = list(matter.events.select_related("actor", "actor_unit").order_by("seq"))
     evaluation = Evaluation.objects.filter(matter=matter).first()
+    # Whoever may not know an accuser's identity gets neither the attachments' names (a signed
+    # letter's file name, "张三举报信.pdf") nor the notes written with them (arts. 30, 46).
+    sealed = not can_see_identity(user, matter)
+    withheld = _(CONFIDENTIAL)
     return {
         **matter_summary(matter, today),
         "query_code": matter.query_code,
@@ -135,7 +142,7 @@ def matter_detail(user: User, matter: Matter) -> dict[str, Any]:
         "re_review_unit": _unit(matter.re_review_unit),
         "repeat_of": (
             None
-            if matter.repeat_of is None
+            if matter.repeat_of is None or not is_visible(user, matter.repeat_of)
             else {"id": matter.repeat_of.pk, "number": matter.repeat_of.number}
         ),
         "simplified": matter.simplified,
@@ -157,7 +164,7 @@ def matter_detail(user: User, matter: Matter) -> dict[str, Any]:
                 "unit": e.actor_unit.name if e.actor_unit else None,
                 "from_state": e.from_state,
                 "to_state": e.to_state,
-                "text": e.text,
+                "text": withheld if sealed and e.kind == EventKind.ATTACHED else e.text,
                 "data": e.data,
                 "is_public": e.is_public,
             }
@@ -166,7 +173,7 @@ def matter_detail(user: User, matter: Matter) -> dict[str, Any]:
         "attachments": [
             {
                 "id": a.pk,
-                "name": a.original_name,
+                "name": withheld if sealed else a.original_name,
                 "size": a.size,
                 "sha256": a.sha256,
                 "content_type": a.content_type,
