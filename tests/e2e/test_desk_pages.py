@@ -117,3 +117,47 @@ def test_english_is_switchable_on_the_workbench(
     expect(page.locator("table.clocks")).to_contain_text(re.compile("handl", re.I))
     expect(page.get_by_role("link", name="All matters")).to_be_visible()
     screenshot("matter-in-english")
+
+
+def test_an_accusations_attachments_are_confidential_in_the_browser(
+    page: Any, live_server: Any, world: Any, screenshot: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from xinfang.matters.models import MatterType
+    from xinfang.matters.services import Upload
+
+    m = register(
+        world,
+        type=MatterType.ACCUSATION,
+        accused_units=[world.other],
+        attachments=[
+            Upload(
+                name="张三举报信.pdf",
+                stream=SimpleUploadedFile("张三举报信.pdf", b"%PDF-1.4 signed"),
+                content_type="application/pdf",
+            )
+        ],
+    )
+    log_in(page, live_server.url, "gov_lead")
+    page.goto(live_server.url + f"/matters/{m.pk}/")
+    files = page.locator("section[aria-labelledby=files-h]")
+    expect(files).to_contain_text("附件1（保密）")
+    expect(files.get_by_role("link")).to_have_count(0)
+    expect(page.locator("body")).not_to_contain_text("张三")
+    assert page.evaluate(NO_SIDEWAYS_SCROLL)
+    screenshot("confidential")
+
+
+def test_a_bad_date_is_named_and_the_search_still_applies(
+    page: Any, live_server: Any, world: Any, screenshot: Any
+) -> None:
+    wages = register(world)
+    register(world, title="道路积水", content="村口道路积水严重。")
+    log_in(page, live_server.url, "registrar")
+    page.goto(live_server.url + "/matters/?q=拖欠&received_from=x")
+    expect(page.get_by_role("heading", name="共1件")).to_be_visible()
+    expect(page.locator("#results")).to_contain_text(wages.number)
+    expect(page.get_by_role("alert")).to_contain_text("以下筛选条件未生效，请更正：收到日期自。")
+    assert page.evaluate(NO_SIDEWAYS_SCROLL)
+    screenshot("bad-date")

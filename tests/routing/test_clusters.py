@@ -5,8 +5,9 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
-from tests.conftest import register
-from xinfang.matters.models import Matter
+from tests.conftest import at, register
+from xinfang.matters import services
+from xinfang.matters.models import Matter, MatterType
 from xinfang.matters.services import PetitionerInput
 from xinfang.routing.models import Cluster, ClusterMember, IdentityKey, Indexed
 from xinfang.routing.selectors import cluster_for, clusters_for
@@ -54,7 +55,7 @@ def test_workers_of_one_employer_form_one_cluster_as_they_arrive(
     clusters = list(Cluster.objects.all())
     assert len(clusters) == 1
     cluster = clusters[0]
-    assert cluster.size == 3 and "宏达机械" in cluster.label
+    assert cluster.members.count() == 3 and "宏达机械" in cluster.label
     assert {m.matter_id for m in ClusterMember.objects.filter(cluster=cluster)} == {
         m.pk for m in matters
     }
@@ -97,7 +98,7 @@ def test_matters_the_hook_missed_are_caught_up(world: SimpleNamespace) -> None:
         worker(world, *row)
     assert not Indexed.objects.exists()
     assert catch_up() == 3
-    assert Cluster.objects.get().size == 3
+    assert Cluster.objects.get().members.count() == 3
     assert catch_up() == 0
 
 
@@ -110,8 +111,66 @@ def test_clusters_show_size_units_and_clocks_only_for_what_the_user_sees(
     rows = clusters_for(world.registrar)
     assert len(rows) == 1
     row = rows[0]
-    assert row.cluster.size == 3 and len(row.matters) == 3
+    assert row.size == 3 and row.matters == sorted(row.matters, key=lambda m: m.received_at)
+    assert row.last_at == row.matters[-1].received_at
     assert row.units == [world.bureau]
     assert row.open == 3 and row.overdue == 0 and row.next_due is not None
     assert clusters_for(world.outsider) == []
     assert cluster_for(world.outsider, row.cluster.pk) is None
+
+
+def test_a_user_is_shown_only_the_members_they_may_see(world: SimpleNamespace) -> None:
+    """Three workers' matters at the bureau; the department gets one, then two of them. Its
+    handler sees no cluster for one matter, and for two sees only those two: no total, no
+    date of the matter hidden from them."""
+    first, second, third = (
+        register(
+            world,
+            title=title,
+            content=content,
+            received_at=at(2026, 3, day),
+            petitioners=[PetitionerInput(name=name, phone=phone, address="永安镇")],
+        )
+        for day, (name, phone, title, content) in zip((2, 3, 4), WORKERS, strict=True)
+    )
+    catch_up()
+    cluster = Cluster.objects.get()
+    assert cluster.members.count() == 3
+    services.matter_forward(matter=first, actor=world.registrar, to_unit=world.dept)
+    assert clusters_for(world.handler) == []
+    assert cluster_for(world.handler, cluster.pk) is None
+    services.matter_forward(matter=second, actor=world.registrar, to_unit=world.dept)
+    [row] = clusters_for(world.handler)
+    assert [m.pk for m in row.matters] == [first.pk, second.pk] and row.size == 2
+    assert row.last_at == second.received_at  # not the third, newer, hidden matter's
+    assert row.units == [world.dept] and row.open == 2
+    detail = cluster_for(world.handler, cluster.pk)
+    assert detail is not None and detail.size == 2
+    [everything] = clusters_for(world.registrar)
+    assert everything.size == 3 and everything.last_at == third.received_at
+
+
+def test_accusations_are_never_clustered(world: SimpleNamespace) -> None:
+    """An accusation's content is confidential to those it was sent to: it joins no cluster,
+    and no cluster forms around it."""
+    accusations = [
+        register(
+            world,
+            type=MatterType.ACCUSATION,
+            accused_units=[world.town],
+            title=title,
+            content=content,
+            petitioners=[PetitionerInput(name=name, phone=phone, address="永安镇")],
+        )
+        for name, phone, title, content in WORKERS[:2]
+    ]
+    catch_up()
+    assert Indexed.objects.filter(matter__in=accusations).count() == 2  # repeats still work
+    assert not Cluster.objects.exists()
+    # Ordinary matters about the same problem cluster among themselves, without them.
+    plain = worker(world, *WORKERS[2])
+    other = worker(world, "赵敏", "13800000009", "", WORKERS[0][3])
+    catch_up()
+    [row] = clusters_for(world.registrar)
+    assert {m.pk for m in row.matters} == {plain.pk, other.pk}
+    assert not ClusterMember.objects.filter(matter__in=accusations).exists()

@@ -37,6 +37,22 @@ def test_routing_eval_cross_validates_and_trains_elsewhere(db: None, tmp_path: P
     half.write_text("".join(DATA.read_text(encoding="utf-8").splitlines(True)[::2]), "utf-8")
     trained = run("routing-eval", str(DATA), "--train", str(half))
     assert trained["mode"].startswith("trained on 18")
+    # The 18 it learned from are in FILE too: only the other half is scored.
+    assert trained["items"] == 36 and trained["left_out_as_trained_on"] == 18
+    # A title written differently (or generated) does not hide that it is the same petition.
+    retitled = tmp_path / "retitled.jsonl"
+    rows = [json.loads(line) for line in half.read_text("utf-8").splitlines()]
+    retitled.write_text(
+        "".join(
+            json.dumps({**r, "title": f"来信{i}"}, ensure_ascii=False) + "\n"
+            for i, r in enumerate(rows)
+        ),
+        "utf-8",
+    )
+    again = run("routing-eval", str(DATA), "--train", str(retitled))
+    assert again["left_out_as_trained_on"] == 18
+    with pytest.raises(CommandError, match="trained on"):
+        call_command("routing-eval", str(half), "--train", str(DATA))
     with pytest.raises(CommandError):
         call_command("routing-eval", str(tmp_path / "missing.jsonl"))
 

@@ -137,3 +137,14 @@ def test_the_server_model_is_not_scored_on_what_it_learned_from() -> None:
     model = evaluate.train(rows[:20])
     result = evaluate.evaluate(rows, fixture_directory(), classifier=model)
     assert result["left_out_as_trained_on"] == 20
+
+
+def test_evaluation_clusters_as_the_server_does_without_accusations() -> None:
+    rows = evaluate.read_jsonl(DATA)
+    accusation = {**rows[2], "type": "检举控告", "cluster": "", "petitioner": "另一人"}
+    plain = {**rows[2], "type": "申诉求决", "cluster": "", "petitioner": "另一人"}
+    base = evaluate.clusters(rows)[0]
+    assert base["accusations_left_out"] == sum(1 for r in rows if r["type"] == "检举控告")
+    # The same words as an accusation join nothing; as a request they join a cluster.
+    assert evaluate.clusters([*rows, accusation])[0]["clustered_items"] == base["clustered_items"]
+    assert evaluate.clusters([*rows, plain])[0]["clustered_items"] > base["clustered_items"]

@@ -133,3 +133,28 @@ def test_a_unit_learned_from_confirmed_routings_is_used_unless_the_table_says_ot
     assert s.units[0].unit == w.other and "学得" in s.units[0].rule
     rule_create(actor=w.registrar, office=w.bureau, category=w.categories["教育"], unit=w.edu)
     assert suggest(**text, office=w.bureau).units[0].unit == w.edu
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"cxinfang_no_such_module\nClassifier\n.",  # a module renamed since training
+        b"cxinfang.routing.store\nNoSuchClassifier\n.",  # a class renamed since training
+        b"\x80\x04\x95\x05\x00\x00\x00\x00\x00\x00\x00\xff\xfe.",  # not a pickle at all
+        b"\x80\x04}\x94.",  # a pickle, but of a dict, not a classifier
+    ],
+    ids=["module", "attribute", "unpickling", "not-a-classifier"],
+)
+def test_a_model_file_that_does_not_unpickle_falls_back_to_the_rules(
+    rworld: SimpleNamespace, settings: object, tmp_path: Path, content: bytes
+) -> None:
+    """The checksum matches (the file is what was recorded) but it cannot be read back as the
+    classifier: suggestions and the desk's matter page go on with the rules."""
+    settings.XINFANG_ROUTING_MODEL_DIR = str(tmp_path)
+    version = routing_train(office=rworld.bureau, rows=evaluate.read_jsonl(DATA))
+    path = tmp_path / version.path
+    path.write_bytes(content)
+    ModelVersion.objects.filter(pk=version.pk).update(sha256=store.sha256_of(path))
+    store.forget()
+    assert suggest(title="x", content="拖欠工资", office=rworld.bureau).source == "rules"
+    assert suggest_for_matter(register(rworld)).source == "rules"

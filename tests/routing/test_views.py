@@ -100,3 +100,22 @@ def test_clusters_pages(rworld: SimpleNamespace) -> None:
 def test_pages_need_login(rworld: SimpleNamespace) -> None:
     response = Client().get(reverse("routing:clusters"))
     assert response.status_code == 302
+
+
+def test_an_edit_without_the_version_it_was_made_on_is_refused(rworld: SimpleNamespace) -> None:
+    """A missing version is not taken as "whatever the row is now": the edit could overwrite
+    a change made meanwhile."""
+    w = rworld
+    rule = RoutingRule.objects.create(office=w.bureau, category=w.categories["教育"], unit=w.edu)
+    response = login(w.director).post(
+        reverse("routing:rule_edit", args=[rule.pk]),
+        {"category": w.categories["教育"].pk, "unit": w.dept.pk},
+    )
+    assert response.status_code == 400
+    rule.refresh_from_db()
+    assert (rule.unit, rule.version) == (w.edu, 0)
+    # Nor is a row switched off without it.
+    off = login(w.director).post(reverse("routing:rule_deactivate", args=[rule.pk]), follow=True)
+    assert "缺少规则的版本号" in off.content.decode()
+    rule.refresh_from_db()
+    assert rule.is_active

@@ -225,7 +225,12 @@ class ListFilterForm(Form):
         model_field(self, "region").queryset = _regions_near(user)
 
     def filters(self) -> ListFilters:
-        data = self.cleaned_data if self.is_valid() else {}
+        # One bad field (a garbled date) drops only itself: the valid fields still filter, and
+        # the form shows its errors (Django keeps only the valid fields in cleaned_data).
+        data: dict[str, Any] = {}
+        if self.is_bound:
+            self.is_valid()
+            data = self.cleaned_data
         region = data.get("region")
         sort = data.get("sort") or "due"
         return ListFilters(
@@ -243,6 +248,12 @@ class ListFilterForm(Form):
             queue=data.get("queue") or "",
             sort=sort if sort in SORTS else "due",
         )
+
+    def ignored(self) -> list[str]:
+        """The labels of the fields left out because they were not valid."""
+        if not self.is_bound:
+            return []
+        return [str(self.fields[name].label or name) for name in self.errors if name in self.fields]
 
 
 # --- action forms ------------------------------------------------------------------------------

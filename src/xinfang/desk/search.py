@@ -33,8 +33,14 @@ from django.db.models.expressions import RawSQL
 
 SQLITE_TABLE = "desk_matter_fts"
 PG_TABLE = "desk_matter_search"
-# PostgreSQL keeps word positions up to 16383; later ones are stored as 16383.
+# PostgreSQL keeps word positions up to 16383 (later ones are stored as 16383), at most 256
+# positions per lexeme, and a tsvector of at most 1 MB. So that both databases find exactly the
+# same matters, only the first INDEXED_CHARS characters of title + content are indexed (fewer
+# positions than 16383), and a bigram's occurrences after its MAX_POSITIONS-th are left out on
+# both (their positions stay empty, like GAP).
 PG_MAX_POSITION = 16383
+INDEXED_CHARS = 10_000
+MAX_POSITIONS = 256
 _RUN = re.compile(r"[^\W_]+")
 # Takes a position between runs of text. A private-use character: FTS5's unicode61 counts it as
 # a token character (category Co), and nobody types it into a search box.
@@ -67,7 +73,22 @@ def bigrams(text: str) -> list[str]:
 
 
 def document_text(title: str, content: str) -> str:
-    return f"{title}\n{content}"
+    """The indexed text: the first INDEXED_CHARS characters of the title and the content."""
+    return f"{title}\n{content}"[:INDEXED_CHARS]
+
+
+def document_tokens(title: str, content: str) -> list[str]:
+    """The tokens a matter is indexed with, the same on both databases: the bigrams of
+    document_text, where a bigram seen MAX_POSITIONS times already becomes GAP."""
+    seen: dict[str, int] = {}
+    tokens = bigrams(document_text(title, content))
+    for i, token in enumerate(tokens):
+        if token == GAP:
+            continue
+        seen[token] = seen.get(token, 0) + 1
+        if seen[token] > MAX_POSITIONS:
+            tokens[i] = GAP
+    return tokens
 
 
 def query_phrases(query: str) -> list[list[str]]:
@@ -130,7 +151,7 @@ def index_matter(
     matter_id: int, title: str, content: str, *, old: tuple[str, str] | None = None
 ) -> None:
     """Add a matter's text to the index; `old` is the text it was indexed with, if any."""
-    tokens = bigrams(document_text(title, content))
+    tokens = document_tokens(title, content)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
@@ -144,7 +165,7 @@ def index_matter(
             cursor.execute(
                 f"INSERT INTO {SQLITE_TABLE} ({SQLITE_TABLE}, rowid, document) "
                 "VALUES ('delete', %s, %s)",
-                [matter_id, " ".join(bigrams(document_text(*old)))],
+                [matter_id, " ".join(document_tokens(*old))],
             )
         cursor.execute(
             f"INSERT INTO {SQLITE_TABLE} (rowid, document) VALUES (%s, %s)",
@@ -165,7 +186,7 @@ def rebuild(rows: Iterable[tuple[int, str, str]], conn: BaseDatabaseWrapper | No
             sql = f"INSERT INTO {SQLITE_TABLE} (rowid, document) VALUES (%s, %s)"
         batch: list[tuple[int, str]] = []
         for pk, title, content in rows:
-            tokens = bigrams(document_text(title, content))
+            tokens = document_tokens(title, content)
             document = _tsvector(tokens) if conn.vendor == "postgresql" else " ".join(tokens)
             batch.append((pk, document))
             if len(batch) >= 1000:

@@ -35,8 +35,6 @@ if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
 
 SOON_DAYS = 3
-# At most this many co-handled or recently rated matters are looked up.
-ID_LIMIT = 5000
 RECENT_RATING_DAYS = 30
 BEFORE_ACCEPTANCE = (State.REGISTERED, State.FORWARDED, State.ASSIGNED)
 HANDLING = (State.ACCEPTED, State.IN_HANDLING)
@@ -164,19 +162,27 @@ def queue(user: User, key: str, today: date | None = None) -> MatterQuerySet:
     elif key == "leading":
         qs = base.filter(leader=user, state__in=OPEN_STATES)
     elif key == "co_handling":
-        # Few matters are co-handled or rated: their ids first, then the visible matters among
-        # them (an IN-list the primary key serves, rather than a sub-query tested per row).
-        co = CoHandling.objects.filter(unit_id__in=_own_units(user))
-        ids = list(co.values_list("matter_id", flat=True)[:ID_LIMIT])
-        qs = base.filter(pk__in=ids, state__in=OPEN_STATES)
+        # Few matters are co-handled or rated: the sub-read picks the open ones of the person's
+        # own units, and the visible matters are those among them (pk IN (sub-query), no list
+        # of ids read into Python and cut short).
+        co = CoHandling.objects.filter(
+            unit_id__in=_own_units(user), matter__state__in=OPEN_STATES
+        ).values("matter_id")
+        qs = base.filter(pk__in=co, state__in=OPEN_STATES)
     elif key == "unsatisfied":
         since = timezone.now() - timedelta(days=RECENT_RATING_DAYS)
-        rated = Evaluation.objects.filter(rating=Rating.UNSATISFIED, recorded_at__gte=since)
-        ids = list(rated.values_list("matter_id", flat=True)[:ID_LIMIT])
         own = _own_units(user)
-        qs = base.filter(pk__in=ids).filter(
-            Q(lead_unit_id__in=own) | Q(office_id__in=own) | Q(handler=user) | Q(leader=user)
+        rated = (
+            Evaluation.objects.filter(rating=Rating.UNSATISFIED, recorded_at__gte=since)
+            .filter(
+                Q(matter__lead_unit_id__in=own)
+                | Q(matter__office_id__in=own)
+                | Q(matter__handler=user)
+                | Q(matter__leader=user)
+            )
+            .values("matter_id")
         )
+        qs = base.filter(pk__in=rated)
     else:
         raise KeyError(key)
     # Open matters always have a running clock, so no NULL due dates to place: the plain order

@@ -31,6 +31,8 @@ def remember_old_text(sender: type[Matter], instance: Matter, **kwargs: Any) -> 
 
 @receiver(post_save, sender=Matter, dispatch_uid="desk_search_index")
 def index_text(sender: type[Matter], instance: Matter, created: bool, **kwargs: Any) -> None:
+    if kwargs.get("raw"):
+        return  # loaddata: rows as they are; run `xinfang search_index rebuild` afterwards
     if not created and not _touches_text(kwargs.get("update_fields")):
         return
     old = getattr(instance, "_desk_indexed_text", None)

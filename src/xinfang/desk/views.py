@@ -14,24 +14,31 @@ from typing import TYPE_CHECKING, Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from xinfang.deadlines.labels import clock_article, clock_label, clock_warnings
 from xinfang.deadlines.services import matter_clocks
 from xinfang.desk import actions as desk_actions
-from xinfang.desk import panels, search
+from xinfang.desk import panels, search, selectors
 from xinfang.desk.forms import ListFilterForm, PetitionerFormSet, RegistrationForm
+from xinfang.desk.paging import capped_page
 from xinfang.desk.selectors import LIST_COLUMNS, QUEUES, decorate, home_queues, matter_list
 from xinfang.matters import services
-from xinfang.matters.errors import Conflict, DomainError, NotFound
-from xinfang.matters.models import Attachment, Category, Evaluation, Matter
-from xinfang.matters.selectors import get_matter_for_user, visible_matters
+from xinfang.matters.errors import Conflict, DomainError, InvalidInput, NotFound
+from xinfang.matters.models import Attachment, Category, Evaluation, EventKind, Matter
+from xinfang.matters.selectors import (
+    can_see_identity,
+    get_matter_for_user,
+    is_visible,
+    visible_matters,
+)
 from xinfang.matters.services.registration import MAX_REPRESENTATIVES
 from xinfang.org.access import memberships_of
 from xinfang.org.models import Region
@@ -47,7 +54,16 @@ def _user(request: HttpRequest) -> User:
 
 
 def _htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))  # django_htmx's HtmxMiddleware
+    """An htmx request that wants a fragment. A history restore (the page was not in htmx's
+    history cache) wants the whole page."""
+    htmx = getattr(request, "htmx", None)  # django_htmx's HtmxMiddleware
+    return htmx is not None and bool(htmx) and not htmx.history_restore_request
+
+
+def _vary_on_htmx(response: HttpResponse) -> HttpResponse:
+    """The same address answers a fragment or the whole page: caches must tell them apart."""
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 def _read_only(user: User) -> bool:
@@ -79,14 +95,20 @@ def matter_list_view(request: HttpRequest) -> HttpResponse:
     form = ListFilterForm(request.GET or None, user=user)
     filters = form.filters()
     status, problem = 200, ""
-    page = None
+    ignored = form.ignored()
+    if ignored:
+        problem = _("Not applied, please correct: %(fields)s.") % {"fields": "、".join(ignored)}
     try:
         qs = matter_list(user, filters)
     except search.QueryTooShort:
         status, problem = 400, _("Please enter at least two characters to search.")
         qs = visible_matters(user).none()
-    paginator = Paginator(qs.values(*LIST_COLUMNS), PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
+    page = capped_page(
+        qs.values(*LIST_COLUMNS),
+        request.GET.get("page"),
+        per_page=PAGE_SIZE,
+        cap=selectors.COUNT_CAP,
+    )
     rows = decorate(list(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
@@ -102,7 +124,7 @@ def matter_list_view(request: HttpRequest) -> HttpResponse:
     template = "desk/matter_list.html"
     if _htmx(request):
         template += "#results"
-    return render(request, template, context, status=status)
+    return _vary_on_htmx(render(request, template, context, status=status))
 
 
 # --- registration ------------------------------------------------------------------------------
@@ -135,45 +157,62 @@ def register(request: HttpRequest) -> HttpResponse:
             context["repeats"] = repeats
             context["files_dropped"] = bool(data["attachments"])
             return render(request, "desk/register.html", context)
+    link_to: int | None = None
+    if decision.startswith("link:"):
+        link_to = _int(decision[5:])
+        if link_to is None:
+            context["problem"] = _("Please choose the matter to link to again.")
+            return render(request, "desk/register.html", context, status=400)
+    original = None
     try:
-        matter = services.matter_register(
-            actor=user,
-            office=data["office"],
-            channel=data["channel"],
-            received_at=data["received_at"],
-            title=data["title"],
-            content=data["content"],
-            type=data["type"],
-            category=data["category"],
-            region=data["region"],
-            is_collective=data["is_collective"],
-            head_count=data["head_count"],
-            source_reference=data["source_reference"],
-            accused_units=list(data["accused_units"]),
-            petitioners=petitioners,
-            attachments=[
-                services.Upload(name=f.name, stream=f, content_type=f.content_type or "")
-                for f in data["attachments"]
-            ],
-        )
+        # Registering and linking are one transaction: a refused link saves nothing.
+        with transaction.atomic():
+            matter = services.matter_register(
+                actor=user,
+                office=data["office"],
+                channel=data["channel"],
+                received_at=data["received_at"],
+                title=data["title"],
+                content=data["content"],
+                type=data["type"],
+                category=data["category"],
+                region=data["region"],
+                is_collective=data["is_collective"],
+                head_count=data["head_count"],
+                source_reference=data["source_reference"],
+                accused_units=list(data["accused_units"]),
+                petitioners=petitioners,
+                attachments=[
+                    services.Upload(name=f.name, stream=f, content_type=f.content_type or "")
+                    for f in data["attachments"]
+                ],
+            )
+            if link_to is not None:
+                # The service checks that the user may see it (same message if missing).
+                original = Matter.objects.filter(pk=link_to).first()
+                if original is None:
+                    raise InvalidInput(
+                        _("没有找到要关联的原事项，或您无权查看。"), field="original"
+                    )
+                services.matter_link_repeat(
+                    matter=matter, actor=user, original=original, expected_version=matter.version
+                )
     except DomainError as exc:
         context["problem"] = exc.message
         if exc.field and exc.field in form.fields:
             form.add_error(exc.field, exc.message)
+        if link_to is not None:
+            # Offer the choice again (link to another, or register as a new matter).
+            context["repeats"] = panels.repeats(
+                user=user, petitioners=petitioners, title=data["title"], content=data["content"]
+            )
+            context["files_dropped"] = bool(data["attachments"])
         return render(request, "desk/register.html", context, status=exc.status)
     messages.success(request, _("Registered as %(number)s.") % {"number": matter.number})
-    if decision.startswith("link:"):
-        try:
-            original = get_matter_for_user(user, pk=int(decision[5:]))
-            services.matter_link_repeat(
-                matter=matter, actor=user, original=original, expected_version=matter.version
-            )
-            messages.success(
-                request,
-                _("Linked as a repeat of %(number)s (art. 19).") % {"number": original.number},
-            )
-        except (DomainError, ValueError) as exc:
-            messages.error(request, getattr(exc, "message", str(exc)))
+    if original is not None:
+        messages.success(
+            request, _("Linked as a repeat of %(number)s (art. 19).") % {"number": original.number}
+        )
     return redirect("desk:matter", pk=matter.pk)
 
 
@@ -240,6 +279,7 @@ def _matter_context(
     user = _user(request)
     today = timezone.localdate()
     events = list(matter.events.select_related("actor", "actor_unit").order_by("seq"))
+    identity = can_see_identity(user, matter)
     evaluation = Evaluation.objects.filter(matter=matter).first()
     facts = desk_actions.Facts(user=user, matter=matter, events=events, rated=bool(evaluation))
     available = desk_actions.offered(facts)
@@ -279,15 +319,24 @@ def _matter_context(
         for c in matter_clocks(matter, events)
     ]
     repeats = list(visible_matters(user).filter(repeat_of=matter).only("id", "number"))
+    # The original is named only to whoever may see it (an accusation may be hidden from them).
+    repeat_of = matter.repeat_of if matter.repeat_of_id else None
+    if repeat_of is not None and not is_visible(user, repeat_of):
+        repeat_of = None
     return {
         "matter": matter,
         "events": events,
         "clocks": clocks,
         "petitioners": services.petitioners_for(user, matter),
         "attachments": list(matter.attachments.order_by("uploaded_at", "pk")),
+        # A 检举控告 letter or its file name may name the accuser (arts. 30, 46): whoever may not
+        # see the petitioners sees neither the attachments' names nor the files.
+        "identity": identity,
+        "timeline": _timeline(user, events, identity),
         "co_units": list(matter.co_units.order_by("name")),
         "accused_units": list(matter.accused_units.order_by("name")),
         "repeats": repeats,
+        "repeat_of": repeat_of,
         "evaluation": evaluation,
         "offered": [o for o in offered if o["primary"]],
         "more": [o for o in offered if not o["primary"]],
@@ -295,6 +344,30 @@ def _matter_context(
         "suggestion": suggestion,
         "today": today,
     }
+
+
+_LINK_KEYS = ("original", "repeat")
+
+
+def _timeline(user: User, events: list[Any], identity: bool) -> list[dict[str, Any]]:
+    """The events with the text this person may read: an attachment's note or file name is
+    withheld from whoever may not see the petitioners' identity (it may name an accuser), and
+    a link to a matter they may not view does not name it."""
+    linked = {
+        e.data[k] for e in events for k in _LINK_KEYS if isinstance(e.data, dict) and k in e.data
+    }
+    seen = set(visible_matters(user).filter(pk__in=linked).values_list("pk", flat=True))
+    entries = []
+    for e in events:
+        text = e.text
+        if text and not identity and e.kind == EventKind.ATTACHED:
+            text = _("(file name and note withheld)")
+        elif isinstance(e.data, dict) and any(
+            k in e.data and e.data[k] not in seen for k in _LINK_KEYS
+        ):
+            text = _("(concerns a matter you may not view)")
+        entries.append({"event": e, "text": text})
+    return entries
 
 
 @require_GET
@@ -310,7 +383,8 @@ def _render_matter(
     template = "desk/matter_detail.html"
     if _htmx(request):
         template += "#matter-body"
-    return render(request, template, _matter_context(request, matter, **kwargs), status=status)
+    response = render(request, template, _matter_context(request, matter, **kwargs), status=status)
+    return _vary_on_htmx(response)
 
 
 @require_POST
@@ -356,13 +430,16 @@ def matter_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         return _render_matter(request, _matter_or_404(user, pk))
     response = HttpResponseRedirect(reverse("desk:matter", kwargs={"pk": pk}))
     response.status_code = 303  # See Other: the browser GETs the page
-    return response
+    return _vary_on_htmx(response)
 
 
 @require_GET
 @login_required
 def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
-    matter = _matter_or_404(_user(request), pk)
+    user = _user(request)
+    matter = _matter_or_404(user, pk)
+    if not can_see_identity(user, matter):
+        raise Http404  # the file may name the accuser: as if it were not there
     try:
         attachment = matter.attachments.get(pk=attachment_id)
     except Attachment.DoesNotExist:

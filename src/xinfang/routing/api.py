@@ -77,13 +77,12 @@ class RepeatOut(Schema):
 class ClusterOut(Schema):
     id: int
     label: str
-    size: int
-    visible: int = Field(description="其中您可见的事项数")
+    size: int = Field(description="您可见的事项数（不含您无权查看的事项）")
     units: list[str]
     open: int
     overdue: int
     next_due: str | None
-    last_at: str
+    last_at: str = Field(description="您可见的事项中最近一件的收到时间")
 
 
 def present(s: Suggestion) -> dict[str, Any]:
@@ -174,6 +173,9 @@ def confirm(request: HttpRequest, ref: str, payload: ConfirmIn) -> Status:
 )
 def repeats_endpoint(request: HttpRequest, payload: RepeatsIn) -> list[dict[str, Any]]:
     user = caller(request)
+    # Only those who register or route matters compare submissions (as on the desk): anyone
+    # else has no reason to ask whether a person has petitions open.
+    routing_office(user)
     exclude = get_matter(user, payload.exclude) if payload.exclude else None
     found = find_repeats(
         user=user,
@@ -202,13 +204,12 @@ def _cluster_out(row: selectors.ClusterRow) -> dict[str, Any]:
     return {
         "id": row.cluster.pk,
         "label": row.cluster.label,
-        "size": row.cluster.size,
-        "visible": len(row.matters),
+        "size": row.size,
         "units": [u.name for u in row.units],
         "open": row.open,
         "overdue": row.overdue,
         "next_due": row.next_due.isoformat() if row.next_due else None,
-        "last_at": timezone.localtime(row.cluster.last_at).isoformat(),
+        "last_at": timezone.localtime(row.last_at).isoformat(),
     }
 
 

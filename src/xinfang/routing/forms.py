@@ -32,8 +32,11 @@ class RuleForm(forms.Form):
     note = forms.CharField(max_length=200, required=False, label=_("Note"))
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, office: Unit, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, office: Unit, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # An edit says which version of the row it was made on: a stale one is refused, a
+        # missing one is not taken as "whatever is there now".
+        self.fields["version"].required = editing
         prefix = office.region.subtree_prefix
         self.fields["region"].queryset = Region.objects.filter(  # type: ignore[attr-defined]
             code__startswith=prefix, level__in=[Level.TOWNSHIP, Level.VILLAGE]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from xinfang.matters.models import Category, Matter, MatterType
@@ -170,13 +169,15 @@ class Posting(models.Model):
 
 
 class Cluster(models.Model):
-    """Matters of different petitioners about one underlying problem (联合办案, art. 24)."""
+    """Matters of different petitioners about one underlying problem (联合办案, art. 24).
+
+    It keeps no count: a user is shown only the members they may see, counted on reading.
+    Accusations (检举控告) are never members."""
 
     label = models.CharField(_("problem"), max_length=100)
     category = models.ForeignKey(
         Category, models.PROTECT, null=True, blank=True, verbose_name=_("category")
     )
-    size = models.PositiveIntegerField(_("matters"), default=0)
     created_at = models.DateTimeField()
     last_at = models.DateTimeField(_("latest matter"))
     version = models.PositiveIntegerField(default=0)
@@ -185,9 +186,6 @@ class Cluster(models.Model):
         ordering = ["-last_at"]
         verbose_name = _("cluster")
         verbose_name_plural = _("clusters")
-        constraints = [
-            models.CheckConstraint(condition=Q(size__gte=0), name="cluster_size_nonnegative"),
-        ]
         indexes = [
             # The clusters list: the most recently active first.
             models.Index(fields=["-last_at"], name="cluster_recent"),

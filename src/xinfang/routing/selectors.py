@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 
-from xinfang.matters.models import Matter
+from xinfang.matters.models import Matter, MatterType
 from xinfang.matters.selectors import visible_matters
 from xinfang.org.models import Unit
 from xinfang.routing.models import Cluster, ClusterMember
@@ -19,21 +20,41 @@ if TYPE_CHECKING:
 MAX_CLUSTERS = 200
 
 
+MIN_VISIBLE = 2  # a cluster is shown only when the user may see two of its matters
+
+
 @dataclass
 class ClusterRow:
+    """A cluster as one user may see it: every figure comes from the members this user may
+    see, never from the whole cluster (its size or dates would tell of matters hidden from
+    them)."""
+
     cluster: Cluster
     matters: list[Matter]  # the members this user may see, oldest first
     units: list[Unit]  # their responsible units, most matters first
     open: int
     overdue: int
     next_due: date | None
+    last_at: datetime  # when the newest of these matters was received
+
+    @property
+    def size(self) -> int:
+        return len(self.matters)
+
+
+def _visible_members(user: User | AnonymousUser) -> QuerySet[ClusterMember]:
+    # An accusation is never part of a cluster (its content is confidential to its
+    # recipients): indexing keeps it out, and this keeps out one reclassified later.
+    return ClusterMember.objects.filter(matter__in=visible_matters(user)).exclude(
+        matter__type=MatterType.ACCUSATION
+    )
 
 
 def _rows(user: User | AnonymousUser, clusters: list[Cluster]) -> list[ClusterRow]:
-    visible = visible_matters(user)
     members: dict[int, list[Matter]] = {c.pk: [] for c in clusters}
     for member in (
-        ClusterMember.objects.filter(cluster__in=clusters, matter__in=visible)
+        _visible_members(user)
+        .filter(cluster__in=clusters)
         .select_related("matter", "matter__lead_unit", "matter__category")
         .order_by("matter__received_at", "matter_id")
     ):
@@ -42,7 +63,7 @@ def _rows(user: User | AnonymousUser, clusters: list[Cluster]) -> list[ClusterRo
     rows = []
     for cluster in clusters:
         matters = members[cluster.pk]
-        if not matters:
+        if len(matters) < MIN_VISIBLE:
             continue
         counts: dict[int, int] = {}
         units: dict[int, Unit] = {}
@@ -59,29 +80,30 @@ def _rows(user: User | AnonymousUser, clusters: list[Cluster]) -> list[ClusterRo
                 open=len(open_),
                 overdue=sum(1 for d in dues if d < today),
                 next_due=min(dues) if dues else None,
+                last_at=max(m.received_at for m in matters),
             )
         )
     return rows
 
 
 def clusters_for(user: User | AnonymousUser) -> list[ClusterRow]:
-    """Clusters with at least one matter the user may see, most recently active first."""
-    visible = visible_matters(user)
-    ids = (
-        ClusterMember.objects.filter(matter__in=visible)
-        .values_list("cluster_id", flat=True)
-        .distinct()
+    """Clusters of which the user may see at least two matters, the one whose newest such
+    matter is most recent first."""
+    found = (
+        _visible_members(user)
+        .values("cluster_id")
+        .annotate(n=Count("id"), newest=Max("matter__received_at"))
+        .filter(n__gte=MIN_VISIBLE)
+        .order_by("-newest", "-cluster_id")[:MAX_CLUSTERS]
     )
-    clusters = list(
-        Cluster.objects.filter(pk__in=ids, size__gte=2)
-        .select_related("category")
-        .order_by("-last_at")[:MAX_CLUSTERS]
-    )
-    return _rows(user, clusters)
+    ids = [row["cluster_id"] for row in found]
+    by_pk = Cluster.objects.select_related("category").in_bulk(ids)
+    return _rows(user, [by_pk[i] for i in ids if i in by_pk])
 
 
 def cluster_for(user: User | AnonymousUser, pk: int) -> ClusterRow | None:
-    """The cluster with the members the user may see; None when they may see none (404)."""
+    """The cluster with the members the user may see; None when they may see fewer than two
+    (404: one matter alone tells nothing about a problem shared, and would hint at others)."""
     cluster = Cluster.objects.filter(pk=pk).select_related("category").first()
     if cluster is None:
         return None

@@ -47,7 +47,11 @@ def load(version: ModelVersion) -> Classifier:
     path = model_dir() / version.path
     if sha256_of(path) != version.sha256:
         raise ValueError(f"model file {path} does not match its recorded checksum")
+    from xinfang.routing.core.learn import LearnedClassifier  # scikit-learn: only when needed
+
     classifier: Any = joblib.load(path)
+    if not isinstance(classifier, LearnedClassifier):
+        raise TypeError(f"model file {path} holds a {type(classifier).__name__}, not a classifier")
     classifier.name = f"model v{version.number}"
     return classifier  # type: ignore[no-any-return]
 
@@ -75,8 +79,10 @@ def classifier_for(office_id: int) -> Classifier:
     else:
         try:
             classifier = load(newest)
-        except (OSError, ValueError, EOFError) as exc:
-            log.warning("routing model v%s of office %s not loaded: %s", number, office_id, exc)
+        except Exception:
+            # Whatever is wrong with the file (missing, damaged, cannot be unpickled here: a
+            # module or class renamed since it was trained), suggestions go on with the rules.
+            log.exception("routing model v%s of office %s not loaded", number, office_id)
             classifier = RULES
     with _lock:
         _current[office_id] = (now, number, classifier)

@@ -13,8 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.db.models import Exists, OuterRef
+
 from xinfang.matters.models import Matter, MatterType, Petitioner
-from xinfang.matters.selectors import visible_matters
+from xinfang.matters.selectors import can_see_identity, visible_matters
 from xinfang.matters.services import PetitionerInput
 from xinfang.org.models import Level, Region, Unit
 from xinfang.routing import store
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 MAX_REPEAT_CANDIDATES = 50
+MAX_KEY_MATCHES = 500  # index rows read per look-up, newest matters first
 
 
 @dataclass(frozen=True)
@@ -165,22 +168,29 @@ def find_repeats(
     if not keys:
         return []
     indexing.catch_up()
+    # Only the open matters the user may see, newest first: a person with many closed or
+    # hidden matters must not push the one that counts out of the look-up.
+    # (A correlated EXISTS: checked per matching row by primary key, never the whole set of
+    # matters the user may see.)
+    eligible = Exists(visible_matters(user).open().order_by().filter(pk=OuterRef("matter_id")))
     matched: dict[int, set[str]] = {}
-    for key, matter_id in indexing.IdentityKey.objects.filter(key__in=list(keys)).values_list(
-        "key", "matter_id"
-    )[:500]:
+    for key, matter_id in (
+        indexing.IdentityKey.objects.filter(eligible, key__in=list(keys))
+        .order_by("-matter_id")
+        .values_list("key", "matter_id")[:MAX_KEY_MATCHES]
+    ):
         matched.setdefault(matter_id, set()).add(keys[key])
     # The petitioner table's own hashes find what the index has not taken in yet.
     hashed = [k for k, kind in keys.items() if kind in (indexing.ID, indexing.PHONE)]
-    if hashed:
-        for matter_id in Petitioner.objects.filter(id_hash__in=hashed).values_list(
-            "matter_id", flat=True
-        )[:500]:
-            matched.setdefault(matter_id, set()).add(indexing.ID)
-        for matter_id in Petitioner.objects.filter(phone_hash__in=hashed).values_list(
-            "matter_id", flat=True
-        )[:500]:
-            matched.setdefault(matter_id, set()).add(indexing.PHONE)
+    for field, kind in (("id_hash", indexing.ID), ("phone_hash", indexing.PHONE)):
+        if not hashed:
+            break
+        for matter_id in (
+            Petitioner.objects.filter(eligible, **{f"{field}__in": hashed})
+            .order_by("-matter_id")
+            .values_list("matter_id", flat=True)[:MAX_KEY_MATCHES]
+        ):
+            matched.setdefault(matter_id, set()).add(kind)
     if exclude is not None:
         matched.pop(exclude.pk, None)
     if not matched:
@@ -195,6 +205,11 @@ def find_repeats(
         .select_related("office", "lead_unit", "category")
         .order_by("-received_at")[:MAX_REPEAT_CANDIDATES]
     ):
+        # Who filed an accusation (检举控告) is confidential (arts. 30, 46): a unit it was
+        # forwarded to must not learn, by testing a suspect's ID number, phone or name, whether
+        # that person filed it. Only those who may see its petitioners are told of it.
+        if matter.type == MatterType.ACCUSATION and not can_see_identity(user, matter):
+            continue
         old_subject = (
             matter.category.name
             if matter.category is not None

@@ -106,7 +106,7 @@ def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "note": rule.note,
         "version": rule.version,
     }
-    form = RuleForm(request.POST or None, initial=initial, office=rule.office)
+    form = RuleForm(request.POST or None, initial=initial, office=rule.office, editing=True)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -136,11 +136,13 @@ def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def rule_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     rule = _rule(request, pk)
     version = request.POST.get("version", "")
+    if not version.isdigit():
+        # Switching off a row that changed since the page was read is refused, as an edit is.
+        messages.error(request, _("缺少规则的版本号，请刷新页面后重试。"))
+        return redirect(f"{reverse('routing:rules')}?office={rule.office_id}")
     try:
         rule_services.rule_deactivate(
-            actor=_user(request),
-            rule=rule,
-            expected_version=int(version) if version.isdigit() else None,
+            actor=_user(request), rule=rule, expected_version=int(version)
         )
     except DomainError as exc:
         messages.error(request, exc.message)

@@ -287,12 +287,18 @@ def repeats(rows: Sequence[dict[str, Any]]) -> tuple[dict[str, Any], float]:
     )
 
 
+def _never_clustered(row: dict[str, Any]) -> bool:
+    # As on the server (indexing.clusterable): an accusation's content is confidential.
+    return bool(row.get("type") == "检举控告")
+
+
 def clusters(rows: Sequence[dict[str, Any]]) -> tuple[dict[str, Any], float]:
     """Incremental clustering in date order, as the server does it: each item joins the cluster
     of the best scoring earlier item of another person that shares a named thing, or stays
-    alone. Purity: share of clustered items whose cluster's majority label they carry (an
-    unlabelled item is its own label); completeness: share of labelled items in the predicted
-    cluster holding most of their label."""
+    alone; accusations are left out, as the server never clusters them. Purity: share of
+    clustered items whose cluster's majority label they carry (an unlabelled item is its own
+    label); completeness: share of labelled items in the predicted cluster holding most of
+    their label."""
     start = time.perf_counter()
     profiles = [similar.profile(r["title"], r["text"]) for r in rows]
     rules = KeywordClassifier()
@@ -301,6 +307,8 @@ def clusters(rows: Sequence[dict[str, Any]]) -> tuple[dict[str, Any], float]:
     assigned: dict[int, int] = {}
     next_cluster = 0
     for i in _in_order(rows):
+        if _never_clustered(rows[i]):
+            continue
         candidates: list[int] = []
         for term in profiles[i].things:
             candidates.extend(postings[term])
@@ -330,7 +338,7 @@ def clusters(rows: Sequence[dict[str, Any]]) -> tuple[dict[str, Any], float]:
     majority = sum(Counter(label[i] for i in m).most_common(1)[0][1] for m in members.values())
     true_groups: dict[str, list[int]] = defaultdict(list)
     for i, r in enumerate(rows):
-        if r.get("cluster"):
+        if r.get("cluster") and not _never_clustered(r):
             true_groups[r["cluster"]].append(i)
     labelled = sum(len(g) for g in true_groups.values())
     held = 0
@@ -343,11 +351,26 @@ def clusters(rows: Sequence[dict[str, Any]]) -> tuple[dict[str, Any], float]:
             "completeness": round(held / labelled, 4) if labelled else 1.0,
             "clusters": len(members),
             "clustered_items": clustered,
+            "accusations_left_out": sum(1 for r in rows if _never_clustered(r)),
             "labelled_clusters": len(true_groups),
             "threshold": similar.CLUSTER_THRESHOLD,
         },
         round(len(rows) / elapsed, 1) if elapsed else float("inf"),
     )
+
+
+def _not_trained_on(
+    rows: Sequence[dict[str, Any]], classifier: Classifier, result: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """The rows the classifier did not learn from (by normalised content, whatever their
+    title); how many were left out goes into the result."""
+    seen = getattr(classifier, "meta", {}).get("trained_on", set())
+    scored = [r for r in rows if fingerprint(r["text"]) not in seen]
+    if len(scored) < len(rows):
+        result["left_out_as_trained_on"] = len(rows) - len(scored)
+    if not scored:
+        raise ValueError("every item of the file is one the model was trained on")
+    return scored
 
 
 def evaluate(
@@ -370,17 +393,13 @@ def evaluate(
         model = train(train_rows, segmentation)
         throughput["train_items_per_s"] = round(len(train_rows) / (time.perf_counter() - start), 1)
         result["mode"] = f"trained on {len(train_rows)} other items ({segmentation})"
-        figures, rate = evaluate_classifier(rows, model, d)
+        figures, rate = evaluate_classifier(_not_trained_on(rows, model, result), model, d)
     else:
         classifier = classifier or KeywordClassifier()
         result["mode"] = f"as the server would now: {classifier.name}"
-        seen = getattr(classifier, "meta", {}).get("trained_on", set())
-        scored = [r for r in rows if fingerprint(r["title"], r["text"]) not in seen]
-        if len(scored) < len(rows):
-            result["left_out_as_trained_on"] = len(rows) - len(scored)
-        if not scored:
-            raise ValueError("every item of the file is one the model was trained on")
-        figures, rate = evaluate_classifier(scored, classifier, d)
+        figures, rate = evaluate_classifier(
+            _not_trained_on(rows, classifier, result), classifier, d
+        )
     result.update(figures)
     throughput["routing_items_per_s"] = rate
     result["repeats"], throughput["repeats_items_per_s"] = repeats(rows)

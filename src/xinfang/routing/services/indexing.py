@@ -21,7 +21,7 @@ from django.db.models import Exists, F, Max, OuterRef
 from django.utils import timezone
 
 from xinfang.matters.identity import IdentityError, normalize_phone, validate_id_number
-from xinfang.matters.models import Category, Matter, Petitioner
+from xinfang.matters.models import Category, Matter, MatterType, Petitioner
 from xinfang.matters.services import PetitionerInput
 from xinfang.matters.services._core import keyring
 from xinfang.routing.core import similar
@@ -118,6 +118,10 @@ def index_matter(matter: Matter) -> ClusterMember | None:
             IdentityKey.objects.bulk_create(
                 [IdentityKey(key=k, matter=matter) for k in sorted(keys)], ignore_conflicts=True
             )
+            if not clusterable(matter):
+                # An accusation's content is confidential to those it was sent to: it is
+                # never put into a cluster, nor found as a candidate for one.
+                return None
             day = timezone.localtime(matter.received_at).date()
             Posting.objects.bulk_create(
                 [Posting(term=t, matter=matter, received_on=day) for t in similar.terms(profile)],
@@ -127,6 +131,11 @@ def index_matter(matter: Matter) -> ClusterMember | None:
     except IntegrityError:
         # Another process indexed it at the same moment: its work stands.
         return None
+
+
+def clusterable(matter: Matter) -> bool:
+    """Whether a matter may join a cluster: any but an accusation (检举控告)."""
+    return matter.type != MatterType.ACCUSATION
 
 
 def index_matter_id(pk: int) -> None:
@@ -146,7 +155,13 @@ def catch_up() -> int:
         .order_by("pk")[:CATCH_UP_BATCH]
     )
     for matter in missing:
-        index_matter(matter)
+        try:
+            with transaction.atomic():  # a database error must not spoil the caller's
+                index_matter(matter)
+        except Exception:
+            # Indexing helps registrars; it must never stop a registration or a desk page.
+            # The matter stays unindexed and the next look-up tries again.
+            log.exception("routing index of matter %s failed", matter.pk)
     return len(missing)
 
 
@@ -179,7 +194,12 @@ def cluster_candidates(item: Indexing) -> list[tuple[float, Matter, set[str]]]:
         ids = [i for i in ids if i not in same_person]
     subjects = dict(Indexed.objects.filter(matter_id__in=ids).values_list("matter_id", "subject"))
     scored = []
-    for other in Matter.objects.filter(pk__in=ids).only("id", "title", "content", "category_id"):
+    others = (
+        Matter.objects.filter(pk__in=ids)
+        .exclude(type=MatterType.ACCUSATION)
+        .only("id", "title", "content", "category_id")
+    )
+    for other in others:
         score, things = similar.cluster_score(
             item.profile,
             similar.profile(other.title, other.content),
@@ -209,22 +229,14 @@ def assign_cluster(item: Indexing) -> ClusterMember | None:
                 Category.objects.filter(name=item.subject).values_list("pk", flat=True).first()
             )
         cluster = Cluster.objects.create(
-            label=label[:100],
-            category_id=category_id,
-            size=0,
-            created_at=now,
-            last_at=now,
+            label=label[:100], category_id=category_id, created_at=now, last_at=now
         )
         ClusterMember.objects.create(matter=other, cluster=cluster, score=score, joined_at=now)
-        cluster.size = 1
     joined = ClusterMember.objects.create(
         matter=item.matter, cluster=cluster, score=score, joined_at=now
     )
-    Cluster.objects.filter(pk=cluster.pk).update(
-        size=ClusterMember.objects.filter(cluster=cluster).count(),
-        last_at=now,
-        version=F("version") + 1,
-    )
+    # No stored size: what a user is shown is counted from the members they may see.
+    Cluster.objects.filter(pk=cluster.pk).update(last_at=now, version=F("version") + 1)
     return joined
 
 

@@ -97,6 +97,20 @@ def _validate(
     return unit
 
 
+def _lock_office(office: Unit) -> None:
+    """Lock the office's row for this transaction: two writers of its table take turns, so
+    the duplicate check one makes sees what the other wrote (PostgreSQL; SQLite writes one at
+    a time anyway)."""
+    Unit.objects.select_for_update().order_by().filter(pk=office.pk).values_list("pk").first()
+
+
+def _forget(office_id: int) -> None:
+    # Now, for this thread, and again at commit, for a cache another request filled meanwhile
+    # with the table as it was before this transaction.
+    transaction.on_commit(lambda: directory.forget(office_id))
+    directory.forget(office_id)
+
+
 @transaction.atomic
 def rule_create(
     *,
@@ -109,6 +123,7 @@ def rule_create(
     note: str = "",
 ) -> RoutingRule:
     _require_editor(actor, office)
+    _lock_office(office)
     unit = _validate(
         office, category=category, matter_type=matter_type, region=region, unit=unit, exclude=None
     )
@@ -121,8 +136,7 @@ def rule_create(
         note=note.strip()[:200],
         updated_by=actor,
     )
-    transaction.on_commit(lambda: directory.forget(office.pk))
-    directory.forget(office.pk)
+    _forget(office.pk)
     return rule
 
 
@@ -148,6 +162,7 @@ def rule_update(
     note: str = "",
     expected_version: int | None = None,
 ) -> RoutingRule:
+    _lock_office(rule.office)  # the office before the rule, so that writers queue in one order
     rule = _lock(rule, expected_version)
     _require_editor(actor, rule.office)
     rule.unit = _validate(
@@ -176,7 +191,7 @@ def rule_update(
             "updated_at",
         ]
     )
-    directory.forget(rule.office_id)
+    _forget(rule.office_id)
     return rule
 
 
@@ -193,7 +208,7 @@ def rule_deactivate(
     rule.updated_by = actor
     rule.version += 1
     rule.save(update_fields=["is_active", "updated_by", "version", "updated_at"])
-    directory.forget(rule.office_id)
+    _forget(rule.office_id)
     return rule
 
 
@@ -202,6 +217,7 @@ def rules_fill_defaults(*, actor: User, office: Unit) -> list[RoutingRule]:
     """Write the default category → unit rules (from the units' names) into the office's
     table for every active category it does not route yet, so the office can edit them."""
     _require_editor(actor, office)
+    _lock_office(office)
     units = directory.routable_units(office)
     infos = [core_units.UnitInfo(key=u.pk, name=u.name, kind=u.kind) for u in units]
     by_pk = {u.pk: u for u in units}
@@ -224,5 +240,5 @@ def rules_fill_defaults(*, actor: User, office: Unit) -> list[RoutingRule]:
                 updated_by=actor,
             )
         )
-    directory.forget(office.pk)
+    _forget(office.pk)
     return created

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import joblib
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,7 +20,7 @@ from xinfang.org.models import Unit
 from xinfang.routing import store
 from xinfang.routing.core import evaluate
 from xinfang.routing.core.classify import TYPE_NAMES
-from xinfang.routing.directory import named_directory
+from xinfang.routing.directory import named_directory, routable_units
 from xinfang.routing.models import Confirmation, ModelVersion
 
 if TYPE_CHECKING:
@@ -42,12 +42,16 @@ def routing_confirm(
 ) -> Confirmation:
     """Record what the registrar confirmed for a matter (the screens call this when they
     forward, assign or accept with a suggestion shown): training data for the office."""
-    if actor is not None and not (
-        can(actor, "can_route", matter.office_id) or can(actor, "can_route", matter.lead_unit_id)
-    ):
+    # Training data is the office's: only those who route its matters confirm a routing
+    # (not a unit the matter was sent to, which would teach the office's model its own view).
+    if actor is not None and not can(actor, "can_route", matter.office_id):
         raise Forbidden(_("您没有确认该事项分办的权限。"))
     if type not in MatterType.values:
         raise InvalidInput(_("事项类型不正确。"), field="type")
+    routable = {u.pk for u in routable_units(matter.office)}
+    for field, given in (("unit", unit), ("suggested_unit", suggested_unit)):
+        if given is not None and given.pk not in routable:
+            raise InvalidInput(_("责任单位不在本单位的管辖范围内。"), field=field)
     return Confirmation.objects.create(
         matter=matter,
         office=matter.office,
@@ -63,11 +67,16 @@ def routing_confirm(
 def confirmed_rows(office: Unit) -> list[dict[str, Any]]:
     """The office's routings that staff confirmed: its matters that were forwarded, assigned
     or accepted with a category (the unit they went to), overridden by explicit
-    confirmations. In the labelled-file format of routing-eval."""
+    confirmations. In the labelled-file format of routing-eval.
+
+    Not a routing: a matter not yet sent on, linked as a repeat, not accepted or guided to the
+    legal channel (no unit took it), or one whose responsible unit is the office itself (sent
+    back, or handled there)."""
     rows: dict[int, dict[str, Any]] = {}
     matters = (
         Matter.objects.filter(office=office, category__isnull=False)
-        .exclude(state__in=[State.REGISTERED, State.LINKED])
+        .exclude(state__in=[State.REGISTERED, State.LINKED, State.NOT_ACCEPTED, State.GUIDED])
+        .exclude(lead_unit_id=F("office_id"))
         .select_related("category", "lead_unit")
         .order_by("pk")
     )
