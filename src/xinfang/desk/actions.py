@@ -21,29 +21,16 @@ from xinfang.matters.errors import InvalidInput
 from xinfang.matters.models import Event, EventKind, Matter, MatterType, State
 from xinfang.matters.selectors import is_visible
 from xinfang.matters.services import Upload
+from xinfang.matters.services.handling import CLOSABLE, RATABLE
+from xinfang.matters.services.routing import BEFORE_ACCEPTANCE
 from xinfang.org.access import memberships_of
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
-BEFORE_ACCEPTANCE = {State.REGISTERED, State.FORWARDED, State.ASSIGNED}
+# Where the lifecycle allows each step comes from the services (BEFORE_ACCEPTANCE, RATABLE,
+# CLOSABLE), so that what the page offers and what a service accepts cannot drift apart.
 HANDLING = {State.ACCEPTED, State.IN_HANDLING}
-RATEABLE = {
-    State.REPLIED,
-    State.REVIEW_REQUESTED,
-    State.REVIEWED,
-    State.RE_REVIEW_REQUESTED,
-    State.RE_REVIEWED,
-    State.CLOSED,
-}
-CLOSABLE = {
-    State.NOT_ACCEPTED,
-    State.GUIDED,
-    State.LINKED,
-    State.RE_REVIEWED,
-    State.REPLIED,
-    State.REVIEWED,
-}
 
 
 @dataclass
@@ -375,7 +362,7 @@ ACTIONS: tuple[Action, ...] = (
         gettext_lazy("Record the petitioner's rating"),
         f.RateForm,
         lambda x: (
-            x.matter.state in RATEABLE and not x.rated and x.anywhere("can_record_for_petitioner")
+            x.matter.state in RATABLE and not x.rated and x.anywhere("can_record_for_petitioner")
         ),
         lambda m, u, d, v: services.matter_rate(
             matter=m, actor=u, rating=d["rating"], comment=d["comment"]

@@ -84,6 +84,25 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(f, initial) for f in files]
 
 
+def category_field() -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        label=_("Category"),
+        queryset=Category.objects.filter(is_active=True),
+        required=False,
+        empty_label=_("(not yet classified)"),
+    )
+
+
+def region_field() -> forms.ModelChoiceField:
+    """Its queryset is set per user (_regions_near)."""
+    return forms.ModelChoiceField(
+        label=_("Where the matter arises"),
+        queryset=Region.objects.none(),
+        required=False,
+        empty_label=_("(not given)"),
+    )
+
+
 class RegistrationForm(Form):
     office = UnitChoiceField(
         queryset=Unit.objects.none(), label=_("Registering unit"), empty_label=None
@@ -99,18 +118,8 @@ class RegistrationForm(Form):
         help_text=_("Required for a transfer from above."),
     )
     type = forms.ChoiceField(label=_("Type"), choices=[("", _("(choose)")), *MatterType.choices])
-    category = forms.ModelChoiceField(
-        label=_("Category"),
-        queryset=Category.objects.filter(is_active=True),
-        required=False,
-        empty_label=_("(not yet classified)"),
-    )
-    region = forms.ModelChoiceField(
-        label=_("Where the matter arises"),
-        queryset=Region.objects.none(),
-        required=False,
-        empty_label=_("(not given)"),
-    )
+    category = category_field()
+    region = region_field()
     title = forms.CharField(
         label=_("Title"),
         max_length=200,
@@ -308,18 +317,8 @@ class ClassifyForm(ActionForm):
 
     prefix_name = "classify"
     type = forms.ChoiceField(label=_("Type"), choices=MatterType.choices)
-    category = forms.ModelChoiceField(
-        label=_("Category"),
-        queryset=Category.objects.filter(is_active=True),
-        required=False,
-        empty_label=_("(not yet classified)"),
-    )
-    region = forms.ModelChoiceField(
-        label=_("Where the matter arises"),
-        queryset=Region.objects.none(),
-        required=False,
-        empty_label=_("(not given)"),
-    )
+    category = category_field()
+    region = region_field()
 
     def setup(self) -> None:
         model_field(self, "region").queryset = _regions_near(self.user)

@@ -27,6 +27,7 @@ from xinfang.matters.models import (
     State,
 )
 from xinfang.matters.selectors import visible_matters
+from xinfang.matters.services.routing import BEFORE_ACCEPTANCE
 from xinfang.org.access import memberships_of
 from xinfang.org.models import Role
 
@@ -36,7 +37,6 @@ if TYPE_CHECKING:
 
 SOON_DAYS = 3
 RECENT_RATING_DAYS = 30
-BEFORE_ACCEPTANCE = (State.REGISTERED, State.FORWARDED, State.ASSIGNED)
 HANDLING = (State.ACCEPTED, State.IN_HANDLING)
 LIST_COLUMNS = (
     "id",

@@ -406,6 +406,8 @@ def matter_rate(
 
 
 ALWAYS_CLOSABLE = (State.NOT_ACCEPTED, State.GUIDED, State.LINKED, State.RE_REVIEWED)
+# Also closable once the petitioner's window for review (or re-review) has passed.
+CLOSABLE = (*ALWAYS_CLOSABLE, State.REPLIED, State.REVIEWED)
 
 
 @transaction.atomic
@@ -420,9 +422,7 @@ def matter_close(
     """办结. After a reply or a review decision the petitioner's window to ask for the next step
     must have passed, unless they have rated the outcome."""
     matter, when = begin(matter, actor, expected_version, at)
-    require_state(
-        matter, (*ALWAYS_CLOSABLE, State.REPLIED, State.REVIEWED), pgettext("action", "办结")
-    )
+    require_state(matter, CLOSABLE, pgettext("action", "办结"))
     membership = None
     for unit in (matter.lead_unit, matter.office):
         membership = next(
