@@ -7,7 +7,8 @@
 #
 # 1. makemessages collects the msgids of that app only (its .py files and its templates/);
 # 2. scripts/po_fill.py fills every empty msgstr from APP/locale/<lang>/glossary.tsv (msgid TAB
-#    translation) and lists what the glossary lacks: add those lines and run this again;
+#    translation; a large app may split it into glossary-PART.tsv files beside it, read together)
+#    and lists what the glossary lacks: add those lines and run this again;
 # 3. msgfmt compiles the .mo files.
 # Template and label msgids are English (translated to zh_Hans); domain messages have Chinese
 # msgids (translated to en). An English msgid's en translation is itself.
@@ -54,7 +55,10 @@ for lang in zh_Hans en; do
     PO="$LOCALE/$lang/LC_MESSAGES/django.po"
     [[ -f "$PO" ]] || continue
     # Chinese msgids are listed as untranslated for zh_Hans: expected (Chinese is their language).
-    "$ROOT/.venv/bin/python" "$ROOT/scripts/po_fill.py" "$PO" "$LOCALE/$lang/glossary.tsv" || true
+    GLOSSARY=$(mktemp)
+    cat "$LOCALE/$lang"/glossary*.tsv >"$GLOSSARY"
+    "$ROOT/.venv/bin/python" "$ROOT/scripts/po_fill.py" "$PO" "$GLOSSARY" || true
+    rm -f "$GLOSSARY"
     msgfmt --check-format -o "$LOCALE/$lang/LC_MESSAGES/django.mo" "$PO"
 done
 

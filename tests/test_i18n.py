@@ -369,8 +369,13 @@ def test_the_msgids_are_the_same_in_both_catalogues(root):
     assert keys("en") == keys("zh_Hans")
 
 
-def read_glossary(path: Path) -> dict[str, str]:
-    rows = path.read_text(encoding="utf-8").splitlines()
+def read_glossary(directory: Path) -> dict[str, str]:
+    """glossary.tsv and any glossary-PART.tsv beside it (one per part of a large app)."""
+    rows = [
+        row
+        for path in sorted(directory.glob("glossary*.tsv"))
+        for row in path.read_text(encoding="utf-8").splitlines()
+    ]
     return dict(r.split("\t", 1) for r in rows if r.strip() and not r.startswith("#"))
 
 
@@ -381,7 +386,7 @@ def test_every_translation_is_the_glossarys(language, root):
     several lines looks empty to po_fill, which then fills it and leaves the old lines after:
     the translation comes out doubled. Run `msgcat --no-wrap -o F F` on a catalogue before
     po_fill."""
-    glossary = read_glossary(root / language / "glossary.tsv")
+    glossary = read_glossary(root / language)
     differ = [
         (e.msgid, e.msgstr)
         for e in read_po(_po(language, root))

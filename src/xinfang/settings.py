@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "xinfang.routing",
     "xinfang.desk",
     "xinfang.portal",
+    "xinfang.reports",
     "xinfang.demo",
 ]
 

@@ -12,5 +12,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("portal/", include("xinfang.portal.urls")),
     path("routing/", include("xinfang.routing.urls")),
+    path("reports/", include("xinfang.reports.urls")),
     path("", include("xinfang.desk.urls")),
 ]

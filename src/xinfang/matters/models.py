@@ -319,6 +319,7 @@ class EventKind(models.TextChoices):
     RATED = "rated", _("rated by the petitioner")
     ATTACHED = "attached", _("attachment added")
     NOTE = "note", _("note")
+    DOCUMENT_ISSUED = "document_issued", _("document issued")
     CLOSED = "closed", _("closed")
 
 
