@@ -1,3 +1,9 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from xinfang.reports.ledger import views
+
+urlpatterns = [
+    path("export/", views.export, name="ledger-export"),
+    path("import/", views.import_upload, name="ledger-import"),
+    path("import/<str:sha>/", views.import_map, name="ledger-import-map"),
+]

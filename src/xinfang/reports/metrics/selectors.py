@@ -1,0 +1,385 @@
+"""Computing the service-quality metrics from the matters' timelines and the real clocks.
+
+Each metric is a list of *items*: one clock, one reply, one rating, one decision, with the unit
+it belongs to, the date that places it in a period, and whether it is in the numerator. A figure
+is the count of its items in a period (the denominator) and of those counted (the numerator);
+the drill-down lists exactly these items. Clocks are the deadlines app's: what `matter_clocks`
+computes (the office's rules, the working-day calendar), with its clock events kept to tell
+whose clock each is; nothing here does deadline arithmetic of its own.
+
+Attribution: the route clock (art. 22) to the petition office that had to route the matter; an
+acceptance clock (art. 23) to the body the matter was forwarded or assigned to (or that registered
+it directly); everything else to the responsible unit (`Matter.lead_unit`). Only units in the
+user's scope appear, and only matters the user may see are read.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from xinfang.deadlines.clocks import DEFAULT_RULES, Clock, ClockEvent, DayKind, compute_clocks
+from xinfang.deadlines.models import ClockRuleSetting
+from xinfang.deadlines.services import clock_events, rules_for, working_calendar
+from xinfang.matters.models import OPEN_STATES, Event, Matter, State
+from xinfang.matters.selectors import visible_matters
+from xinfang.org.access import scope_unit_ids
+from xinfang.org.models import Unit
+from xinfang.reports.metrics import definitions as d
+from xinfang.reports.metrics.periods import Period
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+
+    AnyUser = User | AnonymousUser
+
+
+@dataclass(frozen=True)
+class MetricValue:
+    key: str
+    label: str
+    definition: str
+    article: str
+    numerator: int
+    denominator: int
+    rate: float | None  # None when denominator == 0
+
+
+@dataclass(frozen=True)
+class Item:
+    """One thing counted in a metric's denominator."""
+
+    metric: str
+    matter_id: int
+    unit_id: int
+    counted: bool  # in the numerator
+    reason: str  # a key of definitions.REASONS
+    step: str  # a key of definitions.STEPS
+    reckoned_on: date  # places the item in a period
+    due_on: date | None = None
+    done_on: date | None = None
+    days_late: int | None = None
+
+
+def _local_day(moment: datetime) -> date:
+    return timezone.localtime(moment).date()
+
+
+def _clock_item(
+    metric: str, clock: Clock, unit_id: int, matter_id: int, today: date
+) -> Item | None:
+    """A duty clock as an item, or None while it is running and not yet due (pending).
+
+    It is placed on the earlier of its stop date and its due date: a clock decided on time counts
+    when it was decided, a late or still undecided one when it fell due, so none counts twice.
+    """
+    due, stopped = clock.due_on, clock.stopped_on
+    if stopped is None and today <= due:
+        return None
+    if stopped is not None and stopped <= due:
+        return Item(metric, matter_id, unit_id, True, "on_time", clock.key, stopped, due, stopped)
+    if stopped is not None:
+        late = (stopped - due).days
+        return Item(metric, matter_id, unit_id, False, "late", clock.key, due, due, stopped, late)
+    late = (today - due).days
+    return Item(metric, matter_id, unit_id, False, "overdue", clock.key, due, due, None, late)
+
+
+def _start_units(ces: Sequence[ClockEvent], matter: Matter) -> dict[str, list[int]]:
+    """For the route and acceptance clocks, the unit owing each instance, in the order
+    compute_clocks opens them (one per start event, sorted by day, stable)."""
+    units: dict[str, list[int]] = defaultdict(list)
+    for ce in sorted(ces, key=lambda e: e.on):
+        for key in ("route", "acceptance"):
+            if ce.kind not in DEFAULT_RULES[key].starts_on:
+                continue
+            data: dict[str, Any] = dict(ce.data)
+            if ce.kind.startswith("registered"):
+                owner = matter.office_id  # the office that registered it owes the first step
+            elif ce.kind == "objected":
+                owner = int(data.get("back_to") or matter.office_id)
+            else:  # forwarded, assigned: the body it was sent to
+                owner = int(data.get("to_unit") or matter.lead_unit_id)
+            units[key].append(owner)
+    return units
+
+
+def matter_items(
+    matter: Matter, events: Sequence[Event], *, has_repeats: bool, today: date
+) -> Iterator[Item]:
+    """Every item of every metric that this matter gives, whatever the period."""
+    mid, lead = matter.pk, matter.lead_unit_id
+    # What matter_clocks does, keeping the timeline's clock events for the attribution.
+    ces = clock_events(events)
+    clocks = compute_clocks(ces, rules_for(matter.office_id), working_calendar())
+    units = _start_units(ces, matter)
+    seen: dict[str, int] = defaultdict(int)
+    window: Clock | None = None
+    for clock in clocks:
+        n = seen[clock.key]
+        seen[clock.key] += 1
+        if clock.key in ("route", "acceptance"):
+            owners = units[clock.key]
+            unit = owners[n] if n < len(owners) else lead
+            item = _clock_item(d.TIMELY_ACCEPTANCE, clock, unit, mid, today)
+        elif clock.key in ("handling", "simplified"):
+            item = _clock_item(d.ON_TIME_REPLY, clock, lead, mid, today)
+        else:
+            if clock.key == "review_request" and window is None:
+                window = clock
+            continue
+        if item is not None:
+            yield item
+
+    replied = [e for e in events if e.kind == "replied"]
+    rated = next((e for e in events if e.kind == "rated"), None)
+    accepted = next((e for e in events if e.kind == "accepted"), None)
+    review_asked = any(e.kind == "review_requested" for e in events)
+
+    if replied:
+        first = _local_day(replied[0].occurred_at)
+        done = _local_day(rated.occurred_at) if rated else None
+        yield Item(
+            d.RATING_PARTICIPATION,
+            mid,
+            lead,
+            rated is not None,
+            "rated" if rated else "not_rated",
+            "reply",
+            first,
+            done_on=done,
+        )
+    if rated is not None:
+        rating = str((rated.data or {}).get("rating", ""))
+        on = _local_day(rated.occurred_at)
+        good = rating in ("satisfied", "basically")
+        reason = rating if rating in d.REASONS else "unsatisfied"
+        yield Item(d.SATISFACTION, mid, lead, good, reason, "rating", on, done_on=on)
+    if window is not None and (window.stopped_on is not None or today > window.due_on):
+        ended = (
+            window.due_on if window.stopped_on is None else min(window.stopped_on, window.due_on)
+        )
+        if review_asked:
+            reason = "review_requested"
+        elif has_repeats:
+            reason = "repeated"
+        else:
+            reason = "resolved"
+        yield Item(
+            d.FIRST_TIME_RESOLUTION,
+            mid,
+            lead,
+            reason == "resolved",
+            reason,
+            "review_request",
+            ended,
+            due_on=window.due_on,
+            done_on=window.stopped_on,
+        )
+    if accepted is not None:
+        on = _local_day(accepted.occurred_at)
+        yield Item(
+            d.REPEAT_RATE,
+            mid,
+            lead,
+            has_repeats,
+            "repeated" if has_repeats else "not_repeated",
+            "accepted",
+            on,
+            done_on=on,
+        )
+    for e in events:
+        if e.kind in ("reviewed", "re_reviewed"):
+            outcome = str((e.data or {}).get("outcome", ""))
+            on = _local_day(e.occurred_at)
+            yield Item(
+                d.REVIEW_UPHELD,
+                mid,
+                lead,
+                outcome == "upheld",
+                outcome if outcome in d.REASONS else "changed",
+                "review" if e.kind == "reviewed" else "re_review",
+                on,
+                done_on=on,
+            )
+
+
+def _midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _window_reach() -> int:
+    """Days after a reply within which its review window (art. 35) can still be running: the
+    rule's length (working days counted double), plus room for a holiday roll-forward."""
+    longest = DEFAULT_RULES["review_request"].days
+    working = DEFAULT_RULES["review_request"].day_kind is DayKind.WORKING
+    for days, kind in ClockRuleSetting.objects.filter(key="review_request").values_list(
+        "days", "day_kind"
+    ):
+        longest = max(longest, days)
+        working = working or kind == DayKind.WORKING
+    return longest * (2 if working else 1) + 20
+
+
+def candidates(user: AnyUser, span: Period, unit_ids: Iterable[int] | None) -> QuerySet[Matter]:
+    """The visible matters that can give an item dated within `span`, received by its end:
+
+    - those with a step on or after the span's start (every stopped clock, reply, rating,
+      acceptance and decision dated in the span has one);
+    - open matters whose running clock falls due within the span (the stored nearest due date,
+      kept in step with the events by the deadlines app); when the local first-visit clock runs
+      beside the handling clock somewhere, every open matter, since the nearest due date then
+      hides the later one;
+    - replied matters whose review window may still have been running in the span.
+    """
+    start = _midnight(span.start)
+    recent = Event.objects.filter(matter=OuterRef("pk"), occurred_at__gte=start)
+    reach = start - timedelta(days=_window_reach())
+    replied = Event.objects.filter(matter=OuterRef("pk"), kind="replied", occurred_at__gte=reach)
+    if ClockRuleSetting.objects.filter(key="first_visit", enabled=True).exists():
+        running = Q(state__in=OPEN_STATES)
+    else:
+        running = Q(state__in=OPEN_STATES, due_date__gte=span.start, due_date__lte=span.end)
+    qs = visible_matters(user).filter(received_at__lt=_midnight(span.end + timedelta(days=1)))
+    qs = qs.filter(running | (Q(state=State.REPLIED) & Exists(replied)) | Exists(recent))
+    if unit_ids is not None:
+        ids = list(unit_ids)
+        sent = Event.objects.filter(matter=OuterRef("pk")).filter(
+            Q(kind__in=["forwarded", "assigned"], data__to_unit__in=ids)
+            | Q(kind="objected", data__back_to__in=ids)
+        )
+        qs = qs.filter(Q(lead_unit_id__in=ids) | Q(office_id__in=ids) | Exists(sent))
+    return qs.order_by().only("id", "office_id", "lead_unit_id")
+
+
+_EVENT_FIELDS = ("id", "matter_id", "seq", "kind", "occurred_at", "data")
+
+
+def _batches(qs: QuerySet[Matter], size: int = 1000) -> Iterator[list[Matter]]:
+    batch: list[Matter] = []
+    for matter in qs.iterator(chunk_size=2000):
+        batch.append(matter)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def collect_items(
+    user: AnyUser,
+    periods: Sequence[Period],
+    *,
+    unit_ids: Iterable[int] | None = None,
+    today: date | None = None,
+) -> dict[Period, list[Item]]:
+    """The items of every metric dated within each period, for the units in the user's scope
+    (or those of `unit_ids` among them)."""
+    today = today or timezone.localdate()
+    scope = scope_unit_ids(user)
+    allowed = set(scope) if unit_ids is None else set(unit_ids) & set(scope)
+    result: dict[Period, list[Item]] = {p: [] for p in periods}
+    if not allowed or not periods:
+        return result
+    span = Period(min(p.start for p in periods), max(p.end for p in periods))
+    qs = candidates(user, span, None if unit_ids is None else allowed)
+    for batch in _batches(qs):
+        ids = [m.pk for m in batch]
+        by_matter: dict[int, list[Event]] = {pk: [] for pk in ids}
+        events = Event.objects.filter(matter_id__in=ids).only(*_EVENT_FIELDS)
+        for event in events.order_by("matter_id", "seq"):
+            by_matter[event.matter_id].append(event)
+        repeated = set(
+            Matter.objects.filter(repeat_of_id__in=ids).values_list("repeat_of_id", flat=True)
+        )
+        for matter in batch:
+            for item in matter_items(
+                matter, by_matter[matter.pk], has_repeats=matter.pk in repeated, today=today
+            ):
+                if item.unit_id not in allowed or not span.start <= item.reckoned_on <= span.end:
+                    continue
+                for period in periods:
+                    if period.start <= item.reckoned_on <= period.end:
+                        result[period].append(item)
+    return result
+
+
+def value_of(key: str, items: Iterable[Item]) -> MetricValue:
+    definition = d.DEFINITIONS[key]
+    denominator = numerator = 0
+    for item in items:
+        if item.metric == key:
+            denominator += 1
+            numerator += item.counted
+    return MetricValue(
+        key=key,
+        label=str(definition.label),
+        definition=str(definition.definition),
+        article=str(definition.article),
+        numerator=numerator,
+        denominator=denominator,
+        rate=numerator / denominator if denominator else None,
+    )
+
+
+def values_of(items: Sequence[Item]) -> list[MetricValue]:
+    by_key: dict[str, list[Item]] = defaultdict(list)
+    for item in items:
+        by_key[item.metric].append(item)
+    return [value_of(key, by_key[key]) for key in d.KEYS]
+
+
+def _one_unit(unit: Unit | int | None) -> list[int] | None:
+    if unit is None:
+        return None
+    return [unit if isinstance(unit, int) else unit.pk]
+
+
+def scope_metrics(
+    user: AnyUser, period: Period, unit: Unit | None = None, *, today: date | None = None
+) -> list[MetricValue]:
+    """The seven metrics over everything the user may see in the period, or over one unit."""
+    items = collect_items(user, [period], unit_ids=_one_unit(unit), today=today)[period]
+    return values_of(items)
+
+
+def group_by_unit(items: Iterable[Item]) -> dict[int, list[Item]]:
+    grouped: dict[int, list[Item]] = defaultdict(list)
+    for item in items:
+        grouped[item.unit_id].append(item)
+    return grouped
+
+
+def units_in_order(unit_ids: Iterable[int]) -> list[Unit]:
+    """Units by level and name (the model's order): never ordered by any figure."""
+    return list(Unit.objects.filter(pk__in=set(unit_ids)))
+
+
+def metric_items(
+    user: AnyUser,
+    key: str,
+    period: Period,
+    unit: Unit | int | None = None,
+    *,
+    today: date | None = None,
+) -> list[Item]:
+    """The items behind one figure: counted first, then the rest, each by date."""
+    items = collect_items(user, [period], unit_ids=_one_unit(unit), today=today)[period]
+    chosen = [i for i in items if i.metric == key]
+    chosen.sort(key=lambda i: (not i.counted, i.reckoned_on, i.matter_id))
+    return chosen
+
+
+def metrics_by_unit(
+    user: AnyUser, period: Period, *, today: date | None = None
+) -> list[tuple[Unit, list[MetricValue]]]:
+    """The seven metrics for each unit in the user's scope that has anything in the period."""
+    items = collect_items(user, [period], today=today)[period]
+    grouped = group_by_unit(items)
+    return [(unit, values_of(grouped[unit.pk])) for unit in units_in_order(grouped)]
