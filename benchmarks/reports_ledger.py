@@ -8,8 +8,8 @@ data directory unless --database-url names a throw-away database. It registers -
 matters through the services (a share forwarded, assigned, accepted), and for export sizes
 beyond that copies those matters with their petitioners in bulk (new numbers; the export reads
 the same columns, so the copies cost what real rows cost). Each export is timed as the view
-does it: the director's visible matters (the whole county), rows read in chunks, written by the
-write-only workbook to a temporary file.
+does it: the director's visible matters (the whole county), rows read in chunks, streamed into
+the sheet's XML in a temporary file (xinfang.reports.ledger.sheet).
 
 The import builds a ledger of --import-rows fictional petitions (the demo's templates, each
 with its own petitioner, a third sent on to the responsible unit) and times the dry run and the

@@ -39,6 +39,8 @@ def test_issue_a_notice_from_the_matter_page_and_download_it(
     expect(page.locator(".timeline")).to_contain_text(
         f"出具《信访事项受理告知书》{document.number}"
     )
+    expect(panel.locator("thead")).to_contain_text("文号")
+    expect(panel.locator("thead")).not_to_contain_text("编号")
     panel.scroll_into_view_if_needed()
     screenshot("1-issued")
 
@@ -52,6 +54,16 @@ def test_issue_a_notice_from_the_matter_page_and_download_it(
     assert hashlib.sha256(content).hexdigest() == document.sha256
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(content)).paragraphs)
     assert "张三：" in text and matter.number in text and document.number in text
+
+    # The same panel in English.
+    page.get_by_label("语言").select_option("en")
+    page.get_by_role("button", name="切换").click()
+    panel = page.locator("#documents")
+    expect(panel.get_by_role("heading", name="Documents")).to_be_visible()
+    expect(panel.locator("thead")).to_contain_text("Document number")
+    expect(panel.locator("thead")).to_contain_text("Issuing unit and person")
+    panel.scroll_into_view_if_needed()
+    screenshot("2-in-english")
 
 
 def test_the_template_editor_previews_and_saves(

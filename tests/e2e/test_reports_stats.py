@@ -15,6 +15,9 @@ from xinfang.matters.models import Category, Channel, MatterType
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "pw-for-tests"  # tests/factories.py UserFactory
+# Nothing scrolls sideways: neither the page nor a table beside its chart.
+FITS = """() => document.documentElement.scrollWidth <= window.innerWidth
+    && [...document.querySelectorAll('.table-wrap')].every(e => e.scrollWidth <= e.clientWidth)"""
 
 
 def log_in(page: Any, live_server: Any, username: str) -> None:
@@ -76,3 +79,31 @@ def test_statistics_chart_table_and_drill_down(
     expect(page.get_by_role("heading", name="共4件")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     screenshot("3-annual-drill-down")
+
+
+def test_statistics_read_in_both_languages(
+    page: Any, live_server: Any, october: SimpleNamespace, screenshot: Any
+) -> None:
+    """The year's statistics and the annual figures in Chinese, then in English: the headings,
+    the column titles shared with other apps' catalogues, nothing sideways at 1366×768."""
+    log_in(page, live_server, "registrar")
+    page.goto(live_server.url + "/reports/?period=year&year=2026")
+    expect(page.locator("table#table-top_categories th").first).to_have_text("内容分类")
+    expect(page.locator("table#table-month")).to_contain_text("2026-10")
+    assert page.evaluate(FITS)
+    screenshot("1-year-zh")
+    page.goto(live_server.url + "/reports/annual/2026/")
+    assert page.evaluate(FITS)
+    screenshot("2-annual-zh")
+
+    page.get_by_label("语言").select_option("en")
+    page.get_by_role("button", name="切换").click()
+    expect(page.get_by_role("heading", name="Annual figures 2026")).to_be_visible()
+    expect(page.locator("table#table-handling")).to_contain_text("Matters forwarded")
+    assert page.evaluate(FITS)
+    screenshot("3-annual-en")
+    page.goto(live_server.url + "/reports/?period=year&year=2026")
+    expect(page.get_by_role("heading", name="By category")).to_be_visible()
+    expect(page.locator("table#table-top_categories th").first).to_have_text("Category")
+    assert page.evaluate(FITS)
+    screenshot("4-year-en")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -89,10 +89,14 @@ _CLOCK_KINDS = frozenset(
 )
 
 
-def clock_events(events: Iterable[Event]) -> list[ClockEvent]:
+def clock_events(events: Iterable[Event], tz: tzinfo | None = None) -> list[ClockEvent]:
+    """The clock engine's view of a timeline. `tz` (default: the current time zone) lets a caller
+    that reads many timelines look the zone up once."""
+    if tz is None:
+        tz = timezone.get_current_timezone()
     result: list[ClockEvent] = []
     for event in events:
-        on = timezone.localtime(event.occurred_at).date()
+        on = timezone.localtime(event.occurred_at, tz).date()
         kind = event.kind
         data: dict[str, Any] = event.data or {}
         if kind == "registered":

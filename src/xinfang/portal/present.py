@@ -78,6 +78,21 @@ _DOCUMENTS = {
 }
 
 
+# Documents (文书) issued on paper from the staff side (reports: DOCUMENT_ISSUED), by the kind
+# recorded in the event: named by a fixed title, never by the office's own template title or
+# the document's number (the file names the petitioner and is not offered here).
+_ISSUED = {
+    "acceptance": gettext_lazy("Notice of acceptance (信访事项受理告知书)"),
+    "non_acceptance": gettext_lazy("Notice of non-acceptance (信访事项不予受理告知书)"),
+    "guidance": gettext_lazy("Notice of guidance to a legal procedure (信访事项引导告知书)"),
+    "forwarding": gettext_lazy("Notice of forwarding or assignment (信访事项转送、交办告知书)"),
+    "extension": gettext_lazy("Notice of extension (信访事项延期办理告知书)"),
+    "reply": gettext_lazy("Written reply (信访处理意见书)"),
+    "review": gettext_lazy("Review decision (复查意见书)"),
+    "re_review": gettext_lazy("Re-review decision (复核意见书)"),
+}
+
+
 def day(value: date | datetime) -> str:
     if isinstance(value, datetime):
         value = timezone.localtime(value).date()
@@ -221,6 +236,11 @@ def _entry_title(event: Event) -> str | None:
         }
     if kind == EventKind.CLOSED:
         return _("The matter was closed.")
+    if kind == EventKind.DOCUMENT_ISSUED and str(data.get("kind", "")) in _ISSUED:
+        return _("%(unit)s issued you a written document: %(document)s.") % {
+            "unit": unit,
+            "document": _ISSUED[str(data["kind"])],
+        }
     return None
 
 

@@ -88,3 +88,30 @@ def test_a_bulletin_is_not_issued_on_a_matter(world: Any) -> None:
     matter = walk(world, "accepted")
     with on(date(2026, 3, 6)), refused(matter, InvalidInput, "通报"):
         document_issue(actor=world.unit_lead, matter=matter, kind="bulletin", expected_version=None)
+
+
+def test_a_units_bulletin_covers_only_that_units_scope(world: Any) -> None:
+    """Someone who is both the bureau's registrar and the department's lead issues the
+    department's bulletin: it states the department's figures (its own scope), never the
+    county's that the bureau's role lets the person see."""
+    from tests.factories import MembershipFactory
+    from xinfang.org.access import forget_memberships
+    from xinfang.org.models import Role
+
+    walk(world, "replied")  # the bureau's routing clock and the department's clocks
+    both = world.registrar
+    MembershipFactory(user=both, unit=world.dept, role=Role.UNIT_LEAD)
+    forget_memberships(both)
+    with on(date(2026, 4, 10)):
+        document = bulletin_issue(actor=both, unit=world.dept, year=2026, month=3)
+        expected = scope_metrics(world.unit_lead, Period.month(2026, 3))  # the dept's own
+        county = scope_metrics(world.registrar, Period.month(2026, 3))
+    assert [v.denominator for v in county] != [v.denominator for v in expected]
+    d = opened(document)
+    text = "\n".join(p.text for p in d.paragraphs)
+    for value in expected:
+        if value.rate is not None:
+            assert f"{value.label}：{value.rate * 100:.1f}%（{value.numerator}/" in text
+    units = [row.cells[0].text for row in d.tables[0].rows[1:]]
+    assert units == ["县人社局"]
+    assert "清河县信访局" not in document.text.split("\n", 2)[2]

@@ -269,3 +269,32 @@ def test_the_replys_headings_are_heiti_and_its_sentences_fangsong(world: Any) ->
     assert east_asia(heading.runs[0]) == "黑体"
     sentence = next(p for p in d.paragraphs if p.text == "经调查，已督促支付。")
     assert east_asia(sentence.runs[0]) == "仿宋_GB2312"
+
+
+@pytest.mark.parametrize("kind", [DocumentKind.REPLY, DocumentKind.EXTENSION])
+def test_only_the_matters_own_handler_issues_its_reply_or_extension(world: Any, kind: str) -> None:
+    """As for replying and asking for an extension: another handler of the unit may not."""
+    from xinfang.reports.documents.services import issuable_kinds
+
+    matter, handler = prepared(world, kind)
+    assert matter.handler_id == handler.pk
+    events = list(Event.objects.filter(matter=matter).order_by("seq"))
+    assert kind in [s.kind for s in issuable_kinds(handler, matter, events)]
+    assert kind not in [s.kind for s in issuable_kinds(world.handler2, matter, events)]
+    with on(ISSUE_DAY[kind]), refused(matter, Forbidden, "权限"):
+        document_issue(actor=world.handler2, matter=matter, kind=kind, expected_version=None)
+    _nothing_stored(0)
+    with on(ISSUE_DAY[kind]):
+        document_issue(actor=handler, matter=matter, kind=kind, expected_version=None)
+
+
+def test_the_reply_names_the_review_body_the_lifecycle_would_take(world: Any) -> None:
+    """Never a body that is no longer active (nor one the matter accuses): then the letter says
+    "上一级机关" instead of naming a body that would refuse the request."""
+    from xinfang.org.models import Unit
+
+    Unit.objects.filter(pk=world.gov.pk).update(is_active=False)
+    _, document = issue(world, DocumentKind.REPLY)
+    text = all_text(opened(document))
+    assert "请求上一级机关复查" in text
+    assert "清河县人民政府" not in text

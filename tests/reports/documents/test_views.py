@@ -250,3 +250,30 @@ def test_an_edit_posted_for_a_unit_one_may_not_edit_is_refused(client: Any, worl
     data = {"unit": world.dept.pk, "kind": "nonsense", "expected_version": 0, **TEMPLATE}
     assert client.post(reverse("reports:templates"), data).status_code == 403
     assert not DocumentTemplate.objects.exists()
+
+
+def test_a_title_or_mark_naming_the_petitioner_is_refused(client: Any, world: Any) -> None:
+    """The title goes onto the timeline, the Documents panel and the file name, which whoever
+    may not know an accuser sees too: the petitioner is named in the body only."""
+    client.force_login(world.unit_lead)
+    for field in ("title", "issuer_mark", "signature", "cc"):
+        response = _post(client, world, 0, **{field: "致{信访人}"})
+        assert response.status_code == 400, field
+        assert "{信访人}" in response.content.decode()
+    assert not DocumentTemplate.objects.exists()
+    assert _post(client, world, 0, body="{信访人}：{事项编号}已受理。").status_code == 303
+
+
+def test_the_panel_says_document_number_in_both_languages(client: Any, world: Any) -> None:
+    matter, actor = prepared(world, "acceptance")
+    with on(ISSUE_DAY["acceptance"]):
+        document_issue(actor=actor, matter=matter, kind="acceptance", expected_version=None)
+    client.force_login(actor)
+    url = reverse("desk:matter", kwargs={"pk": matter.pk})
+    panel = client.get(url).content.decode().split('id="documents"')[1].split("</section>")[0]
+    assert '<th scope="col">文号</th>' in panel and "编号" not in panel
+    assert "出具单位及人员" in panel
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    panel = english.split('id="documents"')[1].split("</section>")[0]
+    assert '<th scope="col">Document number</th>' in panel
+    assert "Issuing unit and person" in panel

@@ -213,8 +213,11 @@ def test_a_clean_ledger_imports_every_row_with_registration_and_routing(ledger_w
     assert third.type == MatterType.ACCUSATION and third.state == State.REGISTERED
     assert third.lead_unit == w.bureau and not third.petitioners.exists()
     assert third.title == "举报某单位违规发放补贴。"  # the service's default title
-    # Importing the same ledger again is refused: its numbers are registered already.
+    # Importing the same ledger again is refused, and so is another file with its numbers.
     again = _run(w, data, dry_run=True)
+    assert [p.row for p in again.errors] == [1] and "已经导入过" in again.errors[0].reason
+    edited = xlsx([[*row[:7], f"{row[7]}（补）", *row[8:]] for row in CLEAN])
+    again = _run(w, edited, dry_run=True)
     assert {p.row for p in again.errors} == {2, 3, 4}
     assert "已登记为清信〔2026〕1号" in again.errors[0].reason
 

@@ -60,3 +60,15 @@ def test_bounds_are_local_midnights(settings: object) -> None:
     assert start == datetime(2026, 10, 1, tzinfo=shanghai)
     assert end == datetime(2026, 11, 1, tzinfo=shanghai)
     assert end.astimezone(ZoneInfo("UTC")) == datetime(2026, 10, 31, 16, tzinfo=ZoneInfo("UTC"))
+
+
+def test_a_month_cut_by_the_range_is_compared_with_the_same_days() -> None:
+    first, middle, last = Period(date(2026, 1, 15), date(2026, 3, 10)).months()
+    assert first.year_earlier() == Period(date(2025, 1, 15), date(2025, 1, 31))
+    assert middle.year_earlier() == periods.month(2025, 2)
+    assert last.year_earlier() == Period(date(2025, 3, 1), date(2025, 3, 10))
+    # A whole February of a leap year a year earlier: the whole February before.
+    (feb,) = periods.month(2028, 2).months()
+    assert feb.year_earlier() == periods.month(2027, 2)
+    (feb,) = periods.month(2029, 2).months()
+    assert feb.year_earlier() == periods.month(2028, 2)  # with the 29th

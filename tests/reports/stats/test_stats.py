@@ -373,3 +373,51 @@ def test_a_figure_above_the_desks_count_cap_opens_the_exact_list(
     assert row.previous.count == 1 and row.previous.href.startswith(reverse("desk:list"))
     html = page(sworld.registrar, OCTOBER).content.decode()
     check_drill_downs(sworld.registrar, html)
+
+
+def test_pages_answer_get_only(sworld: SimpleNamespace) -> None:
+    client = Client()
+    client.force_login(sworld.registrar)
+    for url in (
+        reverse("reports:stats"),
+        reverse("reports:stats_xlsx"),
+        reverse("reports:stats_matters"),
+        reverse("reports:annual", args=[2026]),
+        reverse("reports:annual_xlsx", args=[2026]),
+    ):
+        assert client.post(url).status_code == 405
+
+
+def test_english_page(sworld: SimpleNamespace) -> None:
+    html = page(sworld.registrar, OCTOBER, lang="en").content.decode()
+    assert "By channel" in html and "Previous period" in html and "A year earlier" in html
+
+
+def test_month_buckets_at_local_midnight_and_their_drill_downs(sworld: SimpleNamespace) -> None:
+    """The year's months: s2 at 23:59 on 30 September is September's, o5 at 00:05 on 1 October
+    and o3 at 23:30 on 31 October are October's, n1 at 00:10 on 1 November is November's; every
+    month's link (and every other figure of the year) finds exactly the number shown."""
+    w = sworld
+    response = page(w.registrar, {"period": "year", "year": "2026"})
+    months = {r.label: r.current.count for r in response.context["st"].tables[-1].rows}
+    assert [months[f"2026-{m:02d}"] for m in (9, 10, 11, 12)] == [2, 5, 1, 0]
+    assert sum(months.values()) == 8
+    html = response.content.decode()
+    assert body(tables(html)["month"])["2026-10"][0] == "5"
+    for user in (w.registrar, w.unit_lead, w.gov_lead):
+        check_drill_downs(user, page(user, {"period": "year", "year": "2026"}).content.decode())
+
+
+def test_a_month_cut_by_the_range_is_compared_with_the_same_days_a_year_earlier(
+    sworld: SimpleNamespace,
+) -> None:
+    """1–10 October 2026 (o1, o2, o5) against 1–10 October 2025: y2 (3 October) only, not y1
+    (15 October), in the month's row as in the total."""
+    w = sworld
+    params = {"period": "range", "date_from": "2026-10-01", "date_to": "2026-10-10"}
+    response = page(w.registrar, params)
+    st = response.context["st"]
+    assert (st.total.current.count, st.total.year_ago.count) == (3, 1)
+    (row,) = st.tables[-1].rows
+    assert (row.current.count, row.year_ago.count) == (3, 1)
+    check_drill_downs(w.registrar, response.content.decode())

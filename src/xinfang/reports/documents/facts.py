@@ -12,7 +12,9 @@ from datetime import date
 from django.utils import timezone
 
 from xinfang.deadlines.services import matter_clocks
+from xinfang.matters.errors import InvalidInput
 from xinfang.matters.models import Event, EventKind, Matter, Petitioner
+from xinfang.matters.services.review import higher_body
 from xinfang.org.models import Unit
 from xinfang.reports.documents.docx import chinese_date
 from xinfang.reports.models import DocumentKind
@@ -47,10 +49,14 @@ def _due(matter: Matter, events: list[Event], *keys: str) -> str:
     return chinese_date(clocks[-1].due_on) if clocks else NONE
 
 
-def _one_up(unit: Unit | None) -> str:
-    if unit is not None and unit.parent_id is not None:
-        return unit.parent.name  # type: ignore[union-attr]
-    return "上一级机关"
+def _one_up(matter: Matter, unit: Unit | None, *, re_review: bool) -> str:
+    """The body the petitioner may ask next, as the lifecycle would take the request
+    (matters.services.review.higher_body: one level up, never an inactive body or one the matter
+    accuses), or "上一级机关" where it cannot be told."""
+    try:
+        return higher_body(matter, unit, None, re_review=re_review).name
+    except InvalidInput:
+        return "上一级机关"
 
 
 def petitioner_names(matter: Matter) -> str:
@@ -113,7 +119,7 @@ def matter_facts(kind: str, matter: Matter, events: list[Event], issuer: Unit) -
         values["答复意见"] = _text(replied)
         values["处理意见"] = DECISIONS.get(str(data.get("decision", "")), "解释说明")
         values["处理依据"] = str(data.get("basis", "")).strip() or NONE
-        values["复查机关"] = _one_up(matter.lead_unit)
+        values["复查机关"] = _one_up(matter, matter.lead_unit, re_review=False)
         values["复查期限"] = _due(matter, events, "review_request")
     elif kind == DocumentKind.REVIEW:
         requested = _last(events, EventKind.REVIEW_REQUESTED)
@@ -124,7 +130,7 @@ def matter_facts(kind: str, matter: Matter, events: list[Event], issuer: Unit) -
             OUTCOMES.get(str(reviewed.data.get("outcome")), NONE) if reviewed else NONE
         )
         values["复查意见"] = _text(reviewed)
-        values["复核机关"] = _one_up(matter.review_unit)
+        values["复核机关"] = _one_up(matter, matter.review_unit, re_review=True)
         values["复核期限"] = _due(matter, events, "re_review_request")
     elif kind == DocumentKind.RE_REVIEW:
         requested = _last(events, EventKind.RE_REVIEW_REQUESTED)

@@ -17,7 +17,7 @@ from xinfang.reports.models import DocumentKind
 
 # Every document knows these.
 COMMON = {
-    "信访人": _("the petitioners' names (主送)"),
+    "信访人": _("the petitioners' names (主送); in the body only"),
     "事项编号": _("the matter's number"),
     "事项标题": _("the matter's title"),
     "收到日期": _("the day the matter was received"),
@@ -304,6 +304,22 @@ def allowed_placeholders(kind: str) -> set[str]:
     if kind == DocumentKind.BULLETIN:
         return BULLETIN_ALLOWED
     return SPECS[kind].allowed
+
+
+# Names the petitioner: only in the body. The title goes onto the matter's timeline, the
+# Documents panel and the file's name, which staff who may not know an accuser (arts. 30, 46)
+# see too; the issuer mark, signature and 抄送 are the office's, never the petitioner's.
+BODY_ONLY = frozenset({"信访人"})
+
+
+def body_only_placeholders(*texts: str) -> list[str]:
+    """The placeholders in `texts` that may only be used in the body."""
+    seen: list[str] = []
+    for text in texts:
+        for name in PLACEHOLDER.findall(text):
+            if name in BODY_ONLY and name not in seen:
+                seen.append(name)
+    return seen
 
 
 def unknown_placeholders(kind: str, *texts: str) -> list[str]:

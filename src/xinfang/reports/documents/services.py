@@ -8,7 +8,7 @@ checking them; nothing is ever rendered again, so a later template edit changes 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -23,12 +23,18 @@ from xinfang.matters.errors import Conflict, Forbidden, InvalidInput, InvalidSta
 from xinfang.matters.models import Event, EventKind, Matter, State
 from xinfang.matters.selectors import can_see_identity, is_visible
 from xinfang.matters.services._core import append_event, begin, resolve_time, save, timeline
-from xinfang.org.access import memberships_of, scope_unit_ids
-from xinfang.org.models import Membership, Unit
+from xinfang.org.access import _descendants, memberships_of, scope_unit_ids
+from xinfang.org.models import JURISDICTION_ROLES, Membership, Unit
 from xinfang.reports.documents import docx
 from xinfang.reports.documents.facts import issuing_unit, matter_facts
-from xinfang.reports.documents.kinds import SPECS, KindSpec, fill, unknown_placeholders
-from xinfang.reports.metrics import Period, metrics_by_unit, scope_metrics
+from xinfang.reports.documents.kinds import (
+    SPECS,
+    KindSpec,
+    body_only_placeholders,
+    fill,
+    unknown_placeholders,
+)
+from xinfang.reports.metrics import MetricValue, Period, metrics_by_unit, scope_metrics
 from xinfang.reports.models import (
     Document,
     DocumentKind,
@@ -177,6 +183,13 @@ def template_save(
                 % {"names": "、".join("{" + n + "}" for n in unknown)},
                 field=name,
             )
+        misplaced = [] if name == "body" else body_only_placeholders(cleaned[name])
+        if misplaced:
+            raise InvalidInput(
+                _("%(names)s只能用在正文中（标题会显示在办理记录、文书列表和文件名中）。")
+                % {"names": "、".join("{" + n + "}" for n in misplaced)},
+                field=name,
+            )
     current = template_in_use(unit, spec.kind)
     if current.version != expected_version:
         raise Conflict(_("该模板已被他人修改，请刷新页面查看最新版本后再编辑。"))
@@ -207,11 +220,20 @@ def _effective_state(matter: Matter, events: list[Event]) -> str:
     return matter.state
 
 
-def _issuer_membership(user: User, spec: KindSpec, unit: Unit | None) -> Membership | None:
+def _issuer_membership(
+    user: User, spec: KindSpec, unit: Unit | None, matter: Matter
+) -> Membership | None:
+    """The user's membership in the issuing unit that may issue this kind. A handler who is
+    not the matter's handler may not, as they may not reply or ask for an extension
+    (matters.services.handling._require_handler): only the unit's deciders and its handler."""
     if unit is None:
         return None
     for m in memberships_of(user):
-        if m.unit_id == unit.pk and any(getattr(m, c) for c in spec.capabilities):
+        if m.unit_id != unit.pk:
+            continue
+        if any(getattr(m, c) for c in spec.capabilities if c != "can_handle"):
+            return m
+        if "can_handle" in spec.capabilities and m.can_handle and matter.handler_id == user.pk:
             return m
     return None
 
@@ -231,7 +253,7 @@ def issuable_kinds(user: User, matter: Matter, events: list[Event]) -> list[Kind
     for kind, spec in SPECS.items():
         if kind == DocumentKind.BULLETIN or not _in_state(spec, matter, events):
             continue
-        if _issuer_membership(user, spec, issuing_unit(kind, matter, events)) is not None:
+        if _issuer_membership(user, spec, issuing_unit(kind, matter, events), matter) is not None:
             offered.append(spec)
     return offered
 
@@ -364,7 +386,7 @@ def document_issue(
             % {"state": State(matter.state).label, "name": spec.name}
         )
     issuer = issuing_unit(spec.kind, matter, events)
-    membership = _issuer_membership(actor, spec, issuer)
+    membership = _issuer_membership(actor, spec, issuer, matter)
     if membership is None or issuer is None:
         raise Forbidden(
             _("您在%(unit)s没有出具《%(name)s》的权限。")
@@ -417,13 +439,55 @@ def _percent(rate: float | None) -> str:
     return "—" if rate is None else f"{rate * 100:.1f}%"
 
 
-def bulletin_facts(actor: User, year: int, month: int) -> tuple[str, list[list[list[str]]]]:
-    """The figures of the month over what the actor may see, one line each, and the same
-    figures per responsible unit (units in their usual order, never ranked by a figure)."""
+def bulletin_scope(actor: User, unit: Unit) -> frozenset[int]:
+    """The units a bulletin of `unit` covers: what the person's roles in that unit let them see
+    (the same rule as org.access.scope_unit_ids, applied to that unit's memberships only), so
+    that someone with roles in two units never puts the other unit's figures in it."""
+    roles = [m for m in memberships_of(actor) if m.unit_id == unit.pk]
+    if unit.is_petition_office or any(m.role in JURISDICTION_ROLES for m in roles):
+        prefix = unit.region.subtree_prefix
+        ids: set[int] = set(
+            Unit.objects.filter(region__code__startswith=prefix).values_list("id", flat=True)
+        )
+    else:
+        ids = _descendants([unit.pk])
+    return frozenset(ids) & scope_unit_ids(actor)
+
+
+def _summed(rows: list[tuple[Unit, list[MetricValue]]]) -> list[MetricValue]:
+    """The figures over several units: each item counts for exactly one unit, so numerators
+    and denominators add up."""
+    total = list(rows[0][1])
+    for _unit, values in rows[1:]:
+        for index, value in enumerate(values):
+            numerator = total[index].numerator + value.numerator
+            denominator = total[index].denominator + value.denominator
+            total[index] = replace(
+                total[index],
+                numerator=numerator,
+                denominator=denominator,
+                rate=numerator / denominator if denominator else None,
+            )
+    return total
+
+
+def bulletin_facts(
+    actor: User, year: int, month: int, unit: Unit | None = None
+) -> tuple[str, list[list[list[str]]]]:
+    """The figures of the month over the issuing unit's scope (everything the actor may see
+    when no unit is given), one line each, and the same figures per responsible unit (units in
+    their usual order, never ranked by a figure)."""
     period = Period.month(year, month)
     with translation.override(settings.LANGUAGE_CODE):  # a record: in the primary language
         lines = []
-        values = scope_metrics(actor, period)
+        by_unit = metrics_by_unit(actor, period)
+        if unit is None:
+            values = scope_metrics(actor, period)
+        else:
+            covered = bulletin_scope(actor, unit)
+            by_unit = [(u, v) for u, v in by_unit if u.pk in covered]
+            # Nothing in the scope: the unit's own (empty) figures, for their labels.
+            values = _summed(by_unit) if by_unit else scope_metrics(actor, period, unit)
         for index, v in enumerate(values):
             if v.rate is None:
                 figure = "本期无应计事项"
@@ -431,8 +495,8 @@ def bulletin_facts(actor: User, year: int, month: int) -> tuple[str, list[list[l
                 figure = f"{_percent(v.rate)}（{v.numerator}/{v.denominator}）"
             lines.append(f"{_ORDINALS[index % 10]}、{v.label}：{figure}。依据：{v.article}。")
         rows = [["单位", *[str(v.label) for v in values]]]
-        for unit, unit_values in metrics_by_unit(actor, period):
-            rows.append([unit.name, *[_percent(v.rate) for v in unit_values]])
+        for row_unit, unit_values in by_unit:
+            rows.append([row_unit.name, *[_percent(v.rate) for v in unit_values]])
     return "\n".join(lines), [rows] if len(rows) > 1 else []
 
 
@@ -453,7 +517,7 @@ def bulletin_issue(
     last_day = date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
     if last_day >= timezone.localtime(when).date():
         raise InvalidInput(_("只能通报已经结束的月份。"), field="month")
-    figures, tables = bulletin_facts(actor, year, month)
+    figures, tables = bulletin_facts(actor, year, month, unit)
     template = template_in_use(unit, DocumentKind.BULLETIN)
     values = {"期间": f"{year}年{month}月", "发文单位": unit.name, "指标": figures}
     document, _letter_made = _make(

@@ -1,9 +1,8 @@
 """Exporting a filtered list of matters as a ledger (.xlsx).
 
-Rows are read in chunks (a chunk's petitioners and accused units in one query each) and written
-with openpyxl's write-only workbook to a temporary file, so 100,000 rows never sit in memory at
-once. Cells go through xinfang.reports.xlsx.cell_value, and text is always stored as text: a
-petitioner's "=..." is never a formula.
+Rows are read in chunks (a chunk's petitioners and accused units in one query each) and streamed
+into the sheet's XML in a temporary file (sheet.write_sheet), so 100,000 rows never sit in
+memory at once. Text is always stored as text: a petitioner's "=..." is never a formula.
 
 Identity is shown as the desk shows it (xinfang.matters.services.petitioners_for): ID numbers
 and phones masked; an accusation's petitioners withheld as （保密） from whoever may not know
@@ -20,11 +19,6 @@ from typing import IO, TYPE_CHECKING, Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext, pgettext_lazy
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import TYPE_STRING
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from xinfang.matters.models import (
     OPEN_STATES,
@@ -40,7 +34,8 @@ from xinfang.matters.models import (
 from xinfang.matters.services.petitioners import CONFIDENTIAL
 from xinfang.org.access import memberships_of
 from xinfang.org.models import Membership, Role
-from xinfang.reports.xlsx import cell_value, display_width
+from xinfang.reports.ledger.sheet import write_sheet
+from xinfang.reports.xlsx import display_width
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -203,42 +198,13 @@ def _chunk_rows(
 
 
 def write_ledger(rows: Iterator[list[Any]], title: str) -> IO[bytes]:
-    """The rows as a write-only workbook in a temporary file (rewound, ready to send)."""
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title[:31])
+    """The rows as a workbook in a temporary file (rewound, ready to send), written as a stream
+    (sheet.write_sheet): text always text, dates as dates, a bold frozen header row."""
     headers = [str(label) for label, _w in COLUMNS]
-    for index, (label, width) in enumerate(COLUMNS, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = max(
-            width, display_width(str(label)) + 2
-        )
-    ws.freeze_panes = "A2"
-    bold = Font(bold=True)
-    header_cells = []
-    for header in headers:
-        cell = WriteOnlyCell(ws, value=header)
-        cell.font = bold
-        header_cells.append(cell)
-    ws.append(header_cells)
-    for row in rows:
-        cells: list[Any] = []
-        for value in row:
-            value = cell_value(value)
-            if isinstance(value, str):
-                cell = WriteOnlyCell(ws, value=value)
-                cell.data_type = TYPE_STRING  # never a formula, whatever the first character
-                cells.append(cell)
-            elif hasattr(value, "hour"):
-                cell = WriteOnlyCell(ws, value=value)
-                cell.number_format = "yyyy-mm-dd hh:mm"
-                cells.append(cell)
-            elif isinstance(value, date):
-                cell = WriteOnlyCell(ws, value=value)  # type: ignore[arg-type]  # dates are fine
-                cell.number_format = "yyyy-mm-dd"
-                cells.append(cell)
-            else:
-                cells.append(value)
-        ws.append(cells)
+    widths = [
+        max(width, display_width(h) + 2) for h, (_l, width) in zip(headers, COLUMNS, strict=True)
+    ]
     out = tempfile.TemporaryFile()  # noqa: SIM115  # the response closes it when sent
-    wb.save(out)
+    write_sheet(out, title=title, headers=headers, widths=widths, rows=rows)
     out.seek(0)
     return out

@@ -20,7 +20,7 @@ import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.core.files.base import ContentFile
@@ -33,7 +33,16 @@ from openpyxl.utils import get_column_letter
 
 from xinfang.matters.errors import DomainError, Forbidden, InvalidInput
 from xinfang.matters.identity import IdentityError, normalize_phone, validate_id_number
-from xinfang.matters.models import Category, Channel, Matter, MatterType, State
+from xinfang.matters.models import (
+    Category,
+    Channel,
+    Event,
+    EventKind,
+    Matter,
+    MatterType,
+    Petitioner,
+    State,
+)
 from xinfang.matters.services import PetitionerInput, matter_assign, matter_forward
 from xinfang.matters.services._core import in_records
 from xinfang.matters.services.registration import MAX_REPRESENTATIVES, register_at_office
@@ -46,13 +55,17 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 MAX_BYTES = 20 * 1024 * 1024
-# An import is one request and one transaction: 15-27 s per 1,000 rows on a 2-core machine
-# (benchmarks/reports_ledger.py; SQLite, PostgreSQL), during which the office's number sequence
-# (and, on SQLite, the database's write lock, whose waiters give up after 20 s) is held, and
-# gunicorn's default worker timeout is 30 s. Larger ledgers are imported in several files.
+# An import is one request and one transaction, during which the office's number sequence (and,
+# on SQLite, the database's write lock, whose waiters give up after 20 s) is held; after the
+# commit, routing indexes each new matter in the same request (its commit hook): 20-30 s per
+# 1,000 rows on a 2-core machine (benchmarks/reports_ledger.py), and gunicorn's default worker
+# timeout is 30 s. Larger ledgers are imported in several files.
 MAX_ROWS = 1000
 HEADER_SCAN_ROWS = 10  # a title row or two may sit above the headers
 SHA256 = re.compile(r"[0-9a-f]{64}")
+UPLOAD_DIR = "ledger"
+# An upload not imported within a day is deleted (purge_uploads): start again with the file.
+KEEP_UPLOADS = timedelta(days=1)
 # Lengths the services would cut short silently: refused here instead, so nothing is lost.
 MAX_LEN = {"names": 50, "address": 200, "source_reference": 100, "title": 200}
 CONFIDENTIAL_NAMES = {"（保密）", "(保密)", "保密", "(confidential)", "confidential", "匿名"}
@@ -66,7 +79,7 @@ class LedgerFileError(Exception):
 
 
 def storage_name(sha256: str) -> str:
-    return f"ledger/{sha256}.xlsx"
+    return f"{UPLOAD_DIR}/{sha256}.xlsx"
 
 
 def store_upload(data: bytes, name: str) -> str:
@@ -81,11 +94,38 @@ def store_upload(data: bytes, name: str) -> str:
     if not data.startswith(b"PK\x03\x04"):
         raise LedgerFileError(_("该文件不是有效的.xlsx工作簿，可能已损坏或并非Excel文件。"))
     read_table(data)  # refuses a broken workbook or one without a header row, before keeping it
+    purge_uploads()
     sha = hashlib.sha256(data).hexdigest()
     path = storage_name(sha)
-    if not default_storage.exists(path):
-        default_storage.save(path, ContentFile(data))
+    # Saved anew even when the same file is there already, so that its age counts from now.
+    default_storage.delete(path)
+    saved = default_storage.save(path, ContentFile(data))
+    if saved != path:  # the same file uploaded at the same moment: one copy is enough
+        default_storage.delete(saved)
     return sha
+
+
+def purge_uploads(older_than: timedelta = KEEP_UPLOADS) -> int:
+    """Delete kept ledgers uploaded more than `older_than` ago and never imported (an
+    abandoned upload holds ID numbers and phones in the clear). Runs on every upload, and as
+    `xinfang ledger_purge_uploads` (from cron, for offices that stop uploading). Returns how
+    many files were deleted."""
+    try:
+        _dirs, files = default_storage.listdir(UPLOAD_DIR)
+    except (FileNotFoundError, NotADirectoryError):
+        return 0
+    cutoff = timezone.now() - older_than
+    deleted = 0
+    for name in files:
+        path = f"{UPLOAD_DIR}/{name}"
+        try:
+            if default_storage.get_modified_time(path) >= cutoff:
+                continue
+            default_storage.delete(path)
+        except FileNotFoundError:  # deleted meanwhile by another request
+            continue
+        deleted += 1
+    return deleted
 
 
 def load_upload(sha256: str) -> bytes:
@@ -502,6 +542,10 @@ def run_import(
     if not table.rows:
         outcome.errors.append(Problem(table.header_row, "", _("标题行下面没有数据行。")))
         return outcome
+    before = _imported_before(sha, office)
+    if before:
+        outcome.errors.append(Problem(table.header_row, "", _already_imported(before)))
+        return outcome
     lk = _lookups(office)
     columns_of = {key: index for key, index in mapping.items() if index is not None}
 
@@ -517,13 +561,16 @@ def run_import(
     if find_repeats:
         # Read-only look-ups, made before the write transaction: on SQLite that transaction
         # holds the database's write lock, and nobody else should wait on these.
+        maybe = _known_petitioners(checked)
         for row, parsed in checked:
-            if parsed.petitioners:
+            if row.number in maybe:
                 _flag_repeats(row, parsed, actor, outcome, where)
     if outcome.errors and not dry_run:
         return outcome  # refused whole: no need to take the lock to find the rest
     try:
         with transaction.atomic():
+            if not dry_run and not _still_new(table, columns_of, checked, sha, office, outcome):
+                raise _RollBack
             for row, parsed in checked:
                 try:
                     with transaction.atomic():  # a savepoint: a refused row leaves no trace
@@ -594,6 +641,60 @@ def _check_rows(
     return checked
 
 
+def _imported_before(sha: str, office: Unit) -> str:
+    """The number of a matter this very file was imported as at the office, if any."""
+    found = (
+        Event.objects.filter(
+            matter__office=office,
+            kind=EventKind.REGISTERED,
+            text__contains=f"导入自台账{sha[:12]}，",
+        )
+        .order_by("matter__seq")
+        .values_list("matter__number", flat=True)
+        .first()
+    )
+    return found or ""
+
+
+def _already_imported(number: str) -> str:
+    return _("这个台账文件已经导入过（%(number)s等），同一文件不能重复导入。") % {"number": number}
+
+
+def _still_new(
+    table: Table,
+    columns_of: dict[str, int],
+    checked: list[tuple[_Row, _Parsed]],
+    sha: str,
+    office: Unit,
+    outcome: Outcome,
+) -> bool:
+    """The checks against what is already registered, made again under the office's lock.
+
+    They ran first without a lock; a second import of the same file started at the same time
+    (a double click on "Import") passed them too, and would wait on the number sequence and
+    then register every row again. Locking the office row (FOR NO KEY UPDATE: registrations
+    and forwardings referring to the office are not held up) makes imports into one office
+    take turns; on SQLite the write transaction already does."""
+    list(Unit.objects.select_for_update(no_key=True).filter(pk=office.pk).values_list("pk"))
+    before = _imported_before(sha, office)
+    if before:
+        outcome.errors.append(Problem(table.header_row, "", _already_imported(before)))
+        return False
+    existing = _existing_references(table, columns_of, office)
+    for row, parsed in checked:
+        ref = parsed.source_reference
+        if ref and ref in existing:
+            outcome.errors.append(
+                Problem(
+                    row.number,
+                    column_name(table, columns_of["source_reference"]),
+                    _("原编号“%(ref)s”已登记为%(number)s（该台账可能已导入过）。")
+                    % {"ref": ref, "number": existing[ref]},
+                )
+            )
+    return not outcome.errors
+
+
 def _existing_references(table: Table, columns_of: dict[str, int], office: Unit) -> dict[str, str]:
     index = columns_of.get("source_reference")
     if index is None:
@@ -611,6 +712,51 @@ def _existing_references(table: Table, columns_of: dict[str, int], office: Unit)
         ).values_list("source_reference", "number"):
             found.setdefault(ref, number)
     return found
+
+
+def _known_petitioners(checked: list[tuple[_Row, _Parsed]]) -> set[int]:
+    """The rows whose petitioners' keyed hashes (ID number, phone, name with address) occur on
+    any registered matter at all: the only rows find_repeats could match (it looks for those
+    hashes among the open matters the user may see). A few bulk queries instead of a full
+    look-up per row, which made a dry run's repeat check cost most of its time; find_repeats
+    then judges those rows as it always does."""
+    from xinfang.routing.models import IdentityKey
+    from xinfang.routing.services import indexing
+
+    try:
+        with transaction.atomic():
+            indexing.catch_up()  # as find_repeats does first: recent matters into the index
+        keys_of = {
+            row.number: indexing.keys_of_input(parsed.petitioners)
+            for row, parsed in checked
+            if parsed.petitioners
+        }
+        keys = sorted({k for row_keys in keys_of.values() for k in row_keys})
+        hashed = sorted(
+            {
+                k
+                for row_keys in keys_of.values()
+                for k, kind in row_keys.items()
+                if kind in (indexing.ID, indexing.PHONE)
+            }
+        )
+        found: set[str] = set()
+        for start in range(0, len(keys), 500):
+            found.update(
+                IdentityKey.objects.filter(key__in=keys[start : start + 500]).values_list(
+                    "key", flat=True
+                )
+            )
+        for name in ("id_hash", "phone_hash"):
+            for start in range(0, len(hashed), 500):
+                found.update(
+                    Petitioner.objects.filter(
+                        **{f"{name}__in": hashed[start : start + 500]}
+                    ).values_list(name, flat=True)
+                )
+    except Exception:  # repeat hints help; they never stop an import
+        return set()
+    return {number for number, row_keys in keys_of.items() if found.intersection(row_keys)}
 
 
 def _flag_repeats(row: _Row, parsed: _Parsed, actor: User, outcome: Outcome, where: Any) -> None:

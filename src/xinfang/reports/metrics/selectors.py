@@ -18,15 +18,22 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any
+from datetime import date, datetime, time, timedelta, tzinfo
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, cast
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from xinfang.deadlines.clocks import DEFAULT_RULES, Clock, ClockEvent, DayKind, compute_clocks
+from xinfang.deadlines.clocks import (
+    DEFAULT_RULES,
+    Clock,
+    ClockEvent,
+    ClockRule,
+    DayKind,
+    compute_clocks,
+)
 from xinfang.deadlines.models import ClockRuleSetting
-from xinfang.deadlines.services import clock_events, rules_for, working_calendar
+from xinfang.deadlines.services import _CLOCK_KINDS, clock_events, rules_for, working_calendar
 from xinfang.matters.models import OPEN_STATES, Event, Matter, State
 from xinfang.matters.selectors import visible_matters
 from xinfang.org.access import scope_unit_ids
@@ -67,8 +74,75 @@ class Item:
     days_late: int | None = None
 
 
-def _local_day(moment: datetime) -> date:
-    return timezone.localtime(moment).date()
+class MatterRow(Protocol):
+    """What the metrics read of a matter (a Matter, or a row of the candidate query)."""
+
+    @property
+    def pk(self) -> int: ...
+    @property
+    def office_id(self) -> int: ...
+    @property
+    def lead_unit_id(self) -> int | None: ...
+
+
+class _Matter(NamedTuple):
+    pk: int
+    office_id: int
+    lead_unit_id: int | None
+
+
+class _Event:
+    """An event as the metrics read it: what `clock_events` and `matter_items` look at, without
+    building a model instance for each of the many thousands of rows."""
+
+    __slots__ = ("data", "kind", "occurred_at")
+
+    def __init__(self, kind: str, occurred_at: datetime, data: Any) -> None:
+        self.kind = kind
+        self.occurred_at = occurred_at
+        self.data = data
+
+
+class ClockReader:
+    """The deadlines app's clocks for many timelines in one go: the time zone, calendar and each
+    office's rules read once, and the clocks of identical timelines (the same clock events on the
+    same days at the same office, as for the many matters registered on one day and not yet
+    routed) computed once by `compute_clocks`."""
+
+    def __init__(self) -> None:
+        self.tz: tzinfo = timezone.get_current_timezone()
+        self.calendar = working_calendar()
+        self._rules: dict[int | None, tuple[dict[str, ClockRule], frozenset[str]]] = {}
+        self._memo: dict[tuple[Any, ...], list[Clock]] = {}
+
+    def day(self, moment: datetime) -> date:
+        return timezone.localtime(moment, self.tz).date()
+
+    def events(self, events: Sequence[Event]) -> list[ClockEvent]:
+        return clock_events(events, self.tz)
+
+    def clocks(self, office_id: int | None, ces: Sequence[ClockEvent]) -> list[Clock]:
+        found = self._rules.get(office_id)
+        if found is None:
+            rules = rules_for(office_id)
+            # The only kinds whose data the engine reads (extensions, excluded hearing days).
+            with_data = frozenset().union(*(r.extended_by | r.excluded_by for r in rules.values()))
+            found = self._rules[office_id] = (rules, with_data)
+        rules, with_data = found
+        try:
+            key = (
+                office_id,
+                tuple(
+                    (ce.kind, ce.on, tuple(sorted(ce.data.items())) if ce.kind in with_data else ())
+                    for ce in ces
+                ),
+            )
+            clocks = self._memo.get(key)
+        except TypeError:  # unhashable data: compute without the memo
+            return compute_clocks(ces, rules, self.calendar)
+        if clocks is None:
+            clocks = self._memo[key] = compute_clocks(ces, rules, self.calendar)
+        return clocks
 
 
 def _clock_item(
@@ -91,7 +165,7 @@ def _clock_item(
     return Item(metric, matter_id, unit_id, False, "overdue", clock.key, due, due, None, late)
 
 
-def _start_units(ces: Sequence[ClockEvent], matter: Matter) -> dict[str, list[int]]:
+def _start_units(ces: Sequence[ClockEvent], matter: MatterRow) -> dict[str, list[int]]:
     """For the route and acceptance clocks, the unit owing each instance, in the order
     compute_clocks opens them (one per start event, sorted by day, stable)."""
     units: dict[str, list[int]] = defaultdict(list)
@@ -111,13 +185,20 @@ def _start_units(ces: Sequence[ClockEvent], matter: Matter) -> dict[str, list[in
 
 
 def matter_items(
-    matter: Matter, events: Sequence[Event], *, has_repeats: bool, today: date
+    matter: MatterRow,
+    events: Sequence[Event],
+    *,
+    has_repeats: bool,
+    today: date,
+    reader: ClockReader | None = None,
 ) -> Iterator[Item]:
     """Every item of every metric that this matter gives, whatever the period."""
+    reader = reader or ClockReader()
+    _local_day = reader.day
     mid, lead = matter.pk, matter.lead_unit_id
     # What matter_clocks does, keeping the timeline's clock events for the attribution.
-    ces = clock_events(events)
-    clocks = compute_clocks(ces, rules_for(matter.office_id), working_calendar())
+    ces = reader.events(events)
+    clocks = reader.clocks(matter.office_id, ces)
     units = _start_units(ces, matter)
     seen: dict[str, int] = defaultdict(int)
     window: Clock | None = None
@@ -210,6 +291,22 @@ def matter_items(
             )
 
 
+# The timeline kinds an item can come from or be dated by: those the clocks read, the rating
+# and the review decisions. Notes, attachments and the like never give or move a figure.
+READ_KINDS = sorted(
+    _CLOCK_KINDS
+    | {
+        "registered",
+        "accepted",
+        "extension_approved",
+        "hearing",
+        "rated",
+        "reviewed",
+        "re_reviewed",
+    }
+)
+
+
 def _midnight(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
@@ -239,15 +336,17 @@ def candidates(user: AnyUser, span: Period, unit_ids: Iterable[int] | None) -> Q
     - replied matters whose review window may still have been running in the span.
     """
     start = _midnight(span.start)
-    recent = Event.objects.filter(matter=OuterRef("pk"), occurred_at__gte=start)
+    # Uncorrelated subqueries (each read once, through the events' index on kind and time), not
+    # an EXISTS probe for every matter.
+    recent = Event.objects.filter(occurred_at__gte=start, kind__in=READ_KINDS).values("matter_id")
     reach = start - timedelta(days=_window_reach())
-    replied = Event.objects.filter(matter=OuterRef("pk"), kind="replied", occurred_at__gte=reach)
+    replied = Event.objects.filter(kind="replied", occurred_at__gte=reach).values("matter_id")
     if ClockRuleSetting.objects.filter(key="first_visit", enabled=True).exists():
         running = Q(state__in=OPEN_STATES)
     else:
         running = Q(state__in=OPEN_STATES, due_date__gte=span.start, due_date__lte=span.end)
     qs = visible_matters(user).filter(received_at__lt=_midnight(span.end + timedelta(days=1)))
-    qs = qs.filter(running | (Q(state=State.REPLIED) & Exists(replied)) | Exists(recent))
+    qs = qs.filter(running | Q(state=State.REPLIED, pk__in=replied) | Q(pk__in=recent))
     if unit_ids is not None:
         ids = list(unit_ids)
         sent = Event.objects.filter(matter=OuterRef("pk")).filter(
@@ -258,13 +357,11 @@ def candidates(user: AnyUser, span: Period, unit_ids: Iterable[int] | None) -> Q
     return qs.order_by().only("id", "office_id", "lead_unit_id")
 
 
-_EVENT_FIELDS = ("id", "matter_id", "seq", "kind", "occurred_at", "data")
-
-
-def _batches(qs: QuerySet[Matter], size: int = 1000) -> Iterator[list[Matter]]:
-    batch: list[Matter] = []
-    for matter in qs.iterator(chunk_size=2000):
-        batch.append(matter)
+def _batches(qs: QuerySet[Matter], size: int = 1000) -> Iterator[list[_Matter]]:
+    batch: list[_Matter] = []
+    rows = qs.values_list("id", "office_id", "lead_unit_id")
+    for row in rows.iterator(chunk_size=2000):
+        batch.append(_Matter(*row))
         if len(batch) >= size:
             yield batch
             batch = []
@@ -289,18 +386,27 @@ def collect_items(
         return result
     span = Period(min(p.start for p in periods), max(p.end for p in periods))
     qs = candidates(user, span, None if unit_ids is None else allowed)
+    reader = ClockReader()
     for batch in _batches(qs):
         ids = [m.pk for m in batch]
-        by_matter: dict[int, list[Event]] = {pk: [] for pk in ids}
-        events = Event.objects.filter(matter_id__in=ids).only(*_EVENT_FIELDS)
-        for event in events.order_by("matter_id", "seq"):
-            by_matter[event.matter_id].append(event)
+        by_matter: dict[int, list[_Event]] = {pk: [] for pk in ids}
+        rows = Event.objects.filter(matter_id__in=ids, kind__in=READ_KINDS)
+        rows = rows.order_by("matter_id", "seq")
+        for matter_id, kind, occurred_at, data in rows.values_list(
+            "matter_id", "kind", "occurred_at", "data"
+        ):
+            by_matter[matter_id].append(_Event(kind, occurred_at, data))
         repeated = set(
             Matter.objects.filter(repeat_of_id__in=ids).values_list("repeat_of_id", flat=True)
         )
         for matter in batch:
+            events = cast("list[Event]", by_matter[matter.pk])  # the fields they read
             for item in matter_items(
-                matter, by_matter[matter.pk], has_repeats=matter.pk in repeated, today=today
+                matter,
+                events,
+                has_repeats=matter.pk in repeated,
+                today=today,
+                reader=reader,
             ):
                 if item.unit_id not in allowed or not span.start <= item.reckoned_on <= span.end:
                     continue

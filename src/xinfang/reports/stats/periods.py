@@ -86,15 +86,17 @@ class Period:
         return Period(_shift_year(self.start, -1), _shift_year(self.end, -1), self.kind)
 
     def months(self) -> list[Period]:
-        """The calendar months the period touches, each cut to the period."""
+        """The calendar months the period touches, each cut to the period. A whole month is a
+        MONTH; a cut one is a RANGE, so that a year earlier it is the same days, not the whole
+        month."""
         result = []
         cursor = _month_start(self.start)
         while cursor <= self.end:
-            following = _add_months(cursor, 1)
-            result.append(
-                Period(max(cursor, self.start), min(following - timedelta(days=1), self.end), MONTH)
-            )
-            cursor = following
+            last = _add_months(cursor, 1) - timedelta(days=1)
+            start, end = max(cursor, self.start), min(last, self.end)
+            whole = (start, end) == (cursor, last)
+            result.append(Period(start, end, MONTH if whole else RANGE))
+            cursor = last + timedelta(days=1)
         return result
 
 
