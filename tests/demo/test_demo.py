@@ -28,6 +28,7 @@ from xinfang.matters.models import (
     Petitioner,
 )
 from xinfang.org.models import Membership, Region, Role, Unit
+from xinfang.reports.models import Document, DocumentKind
 
 BENCHMARK = Path(__file__).resolve().parents[2] / "benchmarks" / "seed_and_measure.py"
 
@@ -51,6 +52,7 @@ def snapshot() -> dict[str, int]:
             Event,
             Petitioner,
             Evaluation,
+            Document,
         )
     }
 
@@ -127,6 +129,14 @@ def test_demo_matters_cover_the_lifecycle_and_are_consistent(dev: None) -> None:
         assert events[0].kind == "registered"
         times = [e.occurred_at for e in events]
         assert times == sorted(times), matter.number
+    # Some notices and letters were issued, each on its matter's timeline, and last month's
+    # bulletin of the bureau.
+    letters = Document.objects.exclude(matter=None)
+    assert letters.exists()
+    for document in letters:
+        assert document.matter.events.filter(kind="document_issued").exists()
+    bulletin = Document.objects.get(matter=None)
+    assert bulletin.kind == DocumentKind.BULLETIN and bulletin.unit.name == "清河县信访局"
     assert verify_all() == []
     assert find_drift() == []
 

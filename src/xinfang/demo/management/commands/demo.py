@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from xinfang.demo.data import DEMO_PASSWORD
+from xinfang.demo.documents import issue_demo_documents
 from xinfang.demo.org import Org, build_org
 from xinfang.demo.seed import DEFAULT_SEED, seed_matters
 from xinfang.matters.models import Matter, State
@@ -57,6 +58,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             org = build_org()
             existing = Matter.objects.count()
+            documents = 0
             if existing:
                 seeded = 0
             else:
@@ -65,14 +67,18 @@ class Command(BaseCommand):
                         org, count=options["matters"], seed=options["seed"], progress=self._progress
                     )
                 )
+                if seeded:
+                    documents = issue_demo_documents(org)
         elapsed = time.perf_counter() - started
-        self._report(org, existing, seeded, elapsed)
+        self._report(org, existing, seeded, elapsed, documents)
 
     def _progress(self, done: int, total: int) -> None:
         if self.verbosity >= 2 and (done % 50 == 0 or done == total):
             self.stdout.write(f"  {done}/{total} matters")
 
-    def _report(self, org: Org, existing: int, seeded: int, elapsed: float) -> None:
+    def _report(
+        self, org: Org, existing: int, seeded: int, elapsed: float, documents: int = 0
+    ) -> None:
         out = self.stdout.write
         made = ", ".join(f"{n} {what}" for what, n in org.created.items()) or "nothing new"
         out(f"Organisation: {made}.")
@@ -85,6 +91,8 @@ class Command(BaseCommand):
             counts = Counter(Matter.objects.values_list("state", flat=True))
             by_state = ", ".join(f"{State(s).label} {counts[s]}" for s in State.values if counts[s])
             out(f"Matters: {seeded} created through the services ({by_state}).")
+            if documents:
+                out(f"Documents: {documents} issued (notices, letters and last month's bulletin).")
         out(f"Done in {elapsed:.1f}s.\n")
 
         listed = [a for a in org.accounts if a.listed]
@@ -103,3 +111,8 @@ class Command(BaseCommand):
         out("")
         out(self.style.SUCCESS(f"Open {URL} and log in (run: xinfang runserver)."))
         out(self.style.SUCCESS(f"The public portal, for petitioners: {URL}/portal/"))
+        out(
+            self.style.SUCCESS(
+                f"Statistics, service quality, documents and ledgers: {URL}/reports/"
+            )
+        )
