@@ -116,3 +116,27 @@ def test_year_selector_and_bad_years(yworld: SimpleNamespace) -> None:
     assert response.status_code == 302 and response["Location"].endswith("/annual/2025/")
     assert client.get(url, {"year": "abc"}).status_code == 400
     assert client.get(reverse("reports:annual", args=[1800])).status_code == 404
+
+
+def test_an_accusation_naming_two_units_counts_once_under_each(yworld: SimpleNamespace) -> None:
+    """The drill-down list has no DISTINCT: a matter naming two accused units must still be
+    listed once under each (one row of the unique (matter, unit) pair), never twice."""
+    from tests.conftest import at
+    from tests.reports.stats.conftest import received
+
+    w = yworld
+    received(
+        w,
+        at(2026, 6, 1),
+        w.discipline,
+        type=MatterType.ACCUSATION,
+        title="举报两个单位",
+        content="举报县住建局和县政府有关人员违规。",
+        accused_units=[w.other, w.gov],
+    )
+    a = annual(w.registrar, 2026)
+    assert {f.label: f.count for f in a.bodies_accused} == {"县住建局": 2, w.gov.name: 1}
+    client = Client()
+    client.force_login(w.registrar)
+    html = client.get(reverse("reports:annual", args=[2026])).content.decode()
+    assert check_drill_downs(w.registrar, html) >= 5

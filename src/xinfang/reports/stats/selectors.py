@@ -520,7 +520,10 @@ def annual(user: User, year_: int) -> Annual:
 
 def drill_list(user: User, drill: Drill) -> Any:
     """The matters behind a figure, from visible_matters (the counts above come from the
-    disjoint parts; the test suite holds them equal)."""
+    disjoint parts; the test suite holds them equal). No DISTINCT: no condition can repeat a
+    matter (an accused unit is one row of a unique (matter, unit) pair, a cluster membership
+    is one per matter, an event is tested with EXISTS), and DISTINCT made the database sort
+    every matched row before it could count them or take the first page."""
     from xinfang.matters.selectors import visible_matters
 
-    return visible_matters(user).filter(drill.q()).distinct()
+    return visible_matters(user).filter(drill.q())
