@@ -20,7 +20,13 @@ from xinfang.matters.models import Channel, Matter, ReviewOutcome
 from xinfang.matters.selectors import visible_matters
 from xinfang.org.access import scope_unit_ids
 from xinfang.reports.metrics import MetricValue, Period, metrics_by_unit, scope_metrics
-from xinfang.reports.metrics.selectors import Item, collect_items, matter_items, metric_items
+from xinfang.reports.metrics.selectors import (
+    Item,
+    candidates,
+    collect_items,
+    matter_items,
+    metric_items,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -446,3 +452,28 @@ def test_a_local_first_visit_clock_does_not_hide_the_handling_clock(world):
     # Handling: 1 Jul + 60 = Sun 30 Aug → Mon 31 Aug, never replied: missed, in August.
     assert figure(w.registrar, "on_time_reply", AUG) == (0, 1, 0.0)
     assert set(collect_items(w.registrar, [AUG], today=TODAY)[AUG]) == brute_force(w.registrar, AUG)
+
+
+def test_matters_with_the_same_timeline_each_count_once(world):
+    w = world
+    june = Period.month(2026, 6)
+    # Three matters registered on Mon 1 Jun and never routed: the same clocks (route, due 1 Jun
+    # + 15 = Tue 16 Jun), so each is an overdue route clock of the bureau in June, under its own
+    # id (they are worked out once and copied).
+    ms = [routed(w, date(2026, 6, 1)) for _ in range(3)]
+    # A step that gives no figure (the category corrected on 2 Sep) and a matter registered on
+    # 25 Sep (route due 10 Oct) give nothing in September: neither is read for it.
+    services.matter_classify(
+        matter=ms[0], actor=w.registrar, type="suggestion", at=noon(date(2026, 9, 2))
+    )
+    routed(w, date(2026, 9, 25))
+    items = metric_items(w.registrar, "timely_acceptance", june, today=TODAY)
+    assert sorted(i.matter_id for i in items) == sorted(m.pk for m in ms)
+    assert {(i.reason, i.unit_id, i.due_on, i.days_late) for i in items} == {
+        ("overdue", w.bureau.pk, date(2026, 6, 16), (TODAY - date(2026, 6, 16)).days)
+    }
+    assert collect_items(w.registrar, [SEP], today=TODAY)[SEP] == []
+    assert not candidates(w.registrar, SEP, None).exists()
+    for period in (june, SEP, OCT):
+        found = collect_items(w.registrar, [period], today=TODAY)[period]
+        assert len(found) == len(set(found)) and set(found) == brute_force(w.registrar, period)

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, cast
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from xinfang.deadlines.calendar import WorkingCalendar
 from xinfang.deadlines.clocks import (
     DEFAULT_RULES,
     Clock,
@@ -82,13 +83,13 @@ class MatterRow(Protocol):
     @property
     def office_id(self) -> int: ...
     @property
-    def lead_unit_id(self) -> int | None: ...
+    def lead_unit_id(self) -> int: ...
 
 
 class _Matter(NamedTuple):
     pk: int
     office_id: int
-    lead_unit_id: int | None
+    lead_unit_id: int
 
 
 class _Event:
@@ -103,6 +104,39 @@ class _Event:
         self.data = data
 
 
+class _MemoCalendar(WorkingCalendar):
+    """The office's working-day calendar, remembering its answers for the length of one
+    computation (the same few hundred start days and lengths come up for thousands of clocks).
+    The arithmetic is the deadlines app's own; only its results are kept."""
+
+    def __init__(self, base: WorkingCalendar) -> None:
+        super().__init__(base.overrides, base.covered_years)
+        self._period_end: dict[tuple[date, int], date] = {}
+        self._working: dict[tuple[date, int], date] = {}
+        self._uncovered: dict[tuple[date, date], list[int]] = {}
+
+    def period_end(self, start: date, days: int) -> date:
+        key = (start, days)
+        found = self._period_end.get(key)
+        if found is None:
+            found = self._period_end[key] = super().period_end(start, days)
+        return found
+
+    def add_working_days(self, start: date, n: int) -> date:
+        key = (start, n)
+        found = self._working.get(key)
+        if found is None:
+            found = self._working[key] = super().add_working_days(start, n)
+        return found
+
+    def uncovered_years(self, a: date, b: date) -> list[int]:
+        key = (a, b)
+        found = self._uncovered.get(key)
+        if found is None:
+            found = self._uncovered[key] = super().uncovered_years(a, b)
+        return list(found)
+
+
 class ClockReader:
     """The deadlines app's clocks for many timelines in one go: the time zone, calendar and each
     office's rules read once, and the clocks of identical timelines (the same clock events on the
@@ -111,7 +145,7 @@ class ClockReader:
 
     def __init__(self) -> None:
         self.tz: tzinfo = timezone.get_current_timezone()
-        self.calendar = working_calendar()
+        self.calendar = _MemoCalendar(working_calendar())
         self._rules: dict[int | None, tuple[dict[str, ClockRule], frozenset[str]]] = {}
         self._memo: dict[tuple[Any, ...], list[Clock]] = {}
 
@@ -306,6 +340,11 @@ READ_KINDS = sorted(
     }
 )
 
+# Those among them whose day can place an item: every stop of a clock (a decision, a reply, a
+# request), the rating and the review decisions. Registration only starts clocks, and an
+# extension or a hearing only moves a running clock's due date, which the stored due date shows.
+DATING_KINDS = sorted(set(READ_KINDS) - {"registered", "extension_approved", "hearing"})
+
 
 def _midnight(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
@@ -327,8 +366,9 @@ def _window_reach() -> int:
 def candidates(user: AnyUser, span: Period, unit_ids: Iterable[int] | None) -> QuerySet[Matter]:
     """The visible matters that can give an item dated within `span`, received by its end:
 
-    - those with a step on or after the span's start (every stopped clock, reply, rating,
-      acceptance and decision dated in the span has one);
+    - those with a step of DATING_KINDS on or after the span's start (every stopped clock,
+      reply, rating, acceptance and decision dated in the span has one; a clock stopped late is
+      dated by its due date, on or before its stop);
     - open matters whose running clock falls due within the span (the stored nearest due date,
       kept in step with the events by the deadlines app); when the local first-visit clock runs
       beside the handling clock somewhere, every open matter, since the nearest due date then
@@ -338,7 +378,7 @@ def candidates(user: AnyUser, span: Period, unit_ids: Iterable[int] | None) -> Q
     start = _midnight(span.start)
     # Uncorrelated subqueries (each read once, through the events' index on kind and time), not
     # an EXISTS probe for every matter.
-    recent = Event.objects.filter(occurred_at__gte=start, kind__in=READ_KINDS).values("matter_id")
+    recent = Event.objects.filter(occurred_at__gte=start, kind__in=DATING_KINDS).values("matter_id")
     reach = start - timedelta(days=_window_reach())
     replied = Event.objects.filter(kind="replied", occurred_at__gte=reach).values("matter_id")
     if ClockRuleSetting.objects.filter(key="first_visit", enabled=True).exists():
@@ -357,16 +397,46 @@ def candidates(user: AnyUser, span: Period, unit_ids: Iterable[int] | None) -> Q
     return qs.order_by().only("id", "office_id", "lead_unit_id")
 
 
-def _batches(qs: QuerySet[Matter], size: int = 1000) -> Iterator[list[_Matter]]:
-    batch: list[_Matter] = []
-    rows = qs.values_list("id", "office_id", "lead_unit_id")
-    for row in rows.iterator(chunk_size=2000):
-        batch.append(_Matter(*row))
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+def _timelines(qs: QuerySet[Matter]) -> Iterator[tuple[_Matter, list[_Event]]]:
+    """Each candidate matter with its timeline (the kinds in READ_KINDS, in order), streamed
+    from one query over the events of the candidates. A matter without such events gives no
+    item, so it is not missed."""
+    rows = (
+        Event.objects.filter(matter_id__in=qs.values("pk"), kind__in=READ_KINDS)
+        .order_by("matter_id", "seq")
+        .values_list(
+            "matter_id", "matter__office_id", "matter__lead_unit_id", "kind", "occurred_at", "data"
+        )
+    )
+    matter: _Matter | None = None
+    events: list[_Event] = []
+    for mid, office_id, lead_unit_id, kind, occurred_at, data in rows.iterator(chunk_size=5000):
+        if matter is None or matter.pk != mid:
+            if matter is not None:
+                yield matter, events
+            matter, events = _Matter(mid, office_id, lead_unit_id), []
+        events.append(_Event(kind, occurred_at, data))
+    if matter is not None:
+        yield matter, events
+
+
+def _signature(
+    matter: _Matter, events: Sequence[_Event], has_repeats: bool, reader: ClockReader
+) -> tuple[Any, ...] | None:
+    """Everything `matter_items` reads of a matter but its id (the events' kinds, local days and
+    data), or None when some data cannot be compared."""
+    try:
+        return (
+            matter.office_id,
+            matter.lead_unit_id,
+            has_repeats,
+            tuple(
+                (e.kind, reader.day(e.occurred_at), tuple(sorted((e.data or {}).items())))
+                for e in events
+            ),
+        )
+    except TypeError:  # a list or a dict among the data's values
+        return None
 
 
 def collect_items(
@@ -377,7 +447,10 @@ def collect_items(
     today: date | None = None,
 ) -> dict[Period, list[Item]]:
     """The items of every metric dated within each period, for the units in the user's scope
-    (or those of `unit_ids` among them)."""
+    (or those of `unit_ids` among them).
+
+    Many matters have the same timeline but for their id (registered the same day and not yet
+    routed, say): their items are worked out once and copied with each matter's id."""
     today = today or timezone.localdate()
     scope = scope_unit_ids(user)
     allowed = set(scope) if unit_ids is None else set(unit_ids) & set(scope)
@@ -386,33 +459,51 @@ def collect_items(
         return result
     span = Period(min(p.start for p in periods), max(p.end for p in periods))
     qs = candidates(user, span, None if unit_ids is None else allowed)
+    # The matters a repeat was linked to (few, through the index), rather than a second pass
+    # of the candidate query.
+    repeated = set(
+        Matter.objects.filter(repeat_of__isnull=False).values_list("repeat_of_id", flat=True)
+    )
     reader = ClockReader()
-    for batch in _batches(qs):
-        ids = [m.pk for m in batch]
-        by_matter: dict[int, list[_Event]] = {pk: [] for pk in ids}
-        rows = Event.objects.filter(matter_id__in=ids, kind__in=READ_KINDS)
-        rows = rows.order_by("matter_id", "seq")
-        for matter_id, kind, occurred_at, data in rows.values_list(
-            "matter_id", "kind", "occurred_at", "data"
-        ):
-            by_matter[matter_id].append(_Event(kind, occurred_at, data))
-        repeated = set(
-            Matter.objects.filter(repeat_of_id__in=ids).values_list("repeat_of_id", flat=True)
-        )
-        for matter in batch:
-            events = cast("list[Event]", by_matter[matter.pk])  # the fields they read
-            for item in matter_items(
-                matter,
-                events,
-                has_repeats=matter.pk in repeated,
-                today=today,
-                reader=reader,
-            ):
-                if item.unit_id not in allowed or not span.start <= item.reckoned_on <= span.end:
-                    continue
-                for period in periods:
-                    if period.start <= item.reckoned_on <= period.end:
-                        result[period].append(item)
+    memo: dict[tuple[Any, ...], list[Item]] = {}
+    for matter, events in _timelines(qs):
+        has_repeats = matter.pk in repeated
+        key = _signature(matter, events, has_repeats, reader)
+        found = memo.get(key) if key is not None else None
+        if found is None:
+            found = [
+                item
+                for item in matter_items(
+                    matter,
+                    cast("list[Event]", events),  # the fields they read
+                    has_repeats=has_repeats,
+                    today=today,
+                    reader=reader,
+                )
+                if item.unit_id in allowed and span.start <= item.reckoned_on <= span.end
+            ]
+            if key is not None:
+                memo[key] = found
+        for t in found:
+            item = (
+                t
+                if t.matter_id == matter.pk
+                else Item(
+                    t.metric,
+                    matter.pk,
+                    t.unit_id,
+                    t.counted,
+                    t.reason,
+                    t.step,
+                    t.reckoned_on,
+                    t.due_on,
+                    t.done_on,
+                    t.days_late,
+                )
+            )
+            for period in periods:
+                if period.start <= item.reckoned_on <= period.end:
+                    result[period].append(item)
     return result
 
 
