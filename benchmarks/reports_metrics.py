@@ -111,8 +111,8 @@ def measure(repetitions: int) -> dict[str, Any]:
     from django.utils import timezone
 
     from xinfang.reports.metrics import Period, scope_metrics
-    from xinfang.reports.metrics.periods import default_period
     from xinfang.reports.metrics.selectors import candidates
+    from xinfang.reports.periods import default_period
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     users = {u.username: u for u in get_user_model().objects.all()}

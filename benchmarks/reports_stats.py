@@ -60,10 +60,10 @@ TOTAL = re.compile(r'<a href="[^"]*" data-count="(\d+)"')
 def _pages() -> list[tuple[str, str, str, dict[str, str]]]:
     from django.utils import timezone
 
-    from xinfang.reports.stats.periods import last_full_month
+    from xinfang.reports.periods import default_period
 
     today = timezone.localdate()
-    last = last_full_month(today)
+    last = default_period(today)
     month = f"{last.start.year}-{last.start.month:02d}"
     this_year = str(today.year)
     return [

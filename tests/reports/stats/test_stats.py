@@ -20,7 +20,7 @@ from tests.reports.stats.html import body, figure_links, tables
 from xinfang.desk.forms import ListFilterForm
 from xinfang.desk.selectors import matter_list
 from xinfang.matters.models import MatterType
-from xinfang.reports.stats.periods import month
+from xinfang.reports.periods import Period
 from xinfang.reports.stats.selectors import statistics
 from xinfang.routing.models import Cluster, ClusterMember
 
@@ -43,7 +43,7 @@ def counts(st: Any, key: str) -> dict[str, tuple[int, int, int | None]]:
 
 def test_every_breakdown_of_october_for_the_county_office(sworld: SimpleNamespace) -> None:
     w = sworld
-    st = statistics(w.registrar, month(2026, 10))
+    st = statistics(w.registrar, Period.month(2026, 10))
     assert (st.total.current.count, st.total.previous.count, st.total.year_ago.count) == (5, 2, 2)
     assert st.total.change == 3 and st.total.pct == 150.0
     by_type = {MatterType(r.key): r.current.count for r in st.tables[1].rows}
@@ -71,7 +71,7 @@ def test_every_breakdown_of_october_for_the_county_office(sworld: SimpleNamespac
 
 
 def test_channel_breakdown_counts(sworld: SimpleNamespace) -> None:
-    st = statistics(sworld.registrar, month(2026, 10))
+    st = statistics(sworld.registrar, Period.month(2026, 10))
     by_key = {
         r.key: (r.current.count, r.previous.count, r.year_ago.count) for r in st.tables[0].rows
     }
@@ -90,8 +90,8 @@ def test_period_boundaries_are_local_time(sworld: SimpleNamespace) -> None:
     # o3: 2026-10-31 23:30 in Beijing is 15:30 UTC; n1: 2026-11-01 00:10 is 16:10 UTC on 31 Oct.
     assert w.o3.received_at.astimezone(UTC).day == 31
     assert w.n1.received_at.astimezone(UTC).day == 31
-    october = statistics(w.registrar, month(2026, 10))
-    november = statistics(w.registrar, month(2026, 11))
+    october = statistics(w.registrar, Period.month(2026, 10))
+    november = statistics(w.registrar, Period.month(2026, 11))
     assert october.total.current.count == 5  # o3 in, n1 out
     assert november.total.current.count == 1  # n1
     # o5 at 00:05 on 1 October is October's; s2 at 23:59 on 30 September is September's.
@@ -100,22 +100,22 @@ def test_period_boundaries_are_local_time(sworld: SimpleNamespace) -> None:
 
 def test_a_department_counts_only_the_matters_it_may_see(sworld: SimpleNamespace) -> None:
     w = sworld
-    st = statistics(w.unit_lead, month(2026, 10))
+    st = statistics(w.unit_lead, Period.month(2026, 10))
     # o1, o2 (forwarded to it), o5 (its own); not o3 (the bureau's), not o4 (discipline's).
     assert (st.total.current.count, st.total.previous.count, st.total.year_ago.count) == (3, 1, 1)
     assert set(counts(st, "lead")) == {"县人社局"}
-    assert statistics(w.outsider, month(2026, 10)).total.current.count == 0
+    assert statistics(w.outsider, Period.month(2026, 10)).total.current.count == 0
 
 
 def test_unit_filter_counts_the_matters_that_unit_is_responsible_for(
     sworld: SimpleNamespace,
 ) -> None:
-    st = statistics(sworld.registrar, month(2026, 10), unit=sworld.bureau.pk)
+    st = statistics(sworld.registrar, Period.month(2026, 10), unit=sworld.bureau.pk)
     assert (st.total.current.count, st.total.previous.count, st.total.year_ago.count) == (1, 1, 1)
 
 
 def test_no_year_earlier_column_without_data_then(sworld: SimpleNamespace) -> None:
-    st = statistics(sworld.registrar, month(2026, 9))  # September 2025: nothing received
+    st = statistics(sworld.registrar, Period.month(2026, 9))  # September 2025: nothing received
     assert not st.has_year_ago and st.total.year_ago is None
     html = page(sworld.registrar, {"period": "month", "month": "2026-09"}).content.decode()
     assert "同期无数据" in html or "no matters recorded then" in html
@@ -124,7 +124,7 @@ def test_no_year_earlier_column_without_data_then(sworld: SimpleNamespace) -> No
 def test_the_default_is_the_last_full_month(sworld: SimpleNamespace) -> None:
     response = page(sworld.registrar)
     assert response.status_code == 200
-    assert response.context["st"].period == month(2026, 10)
+    assert response.context["st"].period == Period.month(2026, 10)
 
 
 @pytest.mark.parametrize(
@@ -246,7 +246,7 @@ def test_largest_clusters_of_the_period_never_count_an_accusation(
     # o4, an accusation, made a member as if reclassified after joining: never counted.
     big = _cluster("宏达机械厂", [w.o1, w.o2, w.o4, w.s1])
     _cluster("幸福小区", [w.o3, w.n1])  # one matter in October: not shown
-    st = statistics(w.registrar, month(2026, 10))
+    st = statistics(w.registrar, Period.month(2026, 10))
     assert [(c.label, c.count) for c in st.clusters] == [("宏达机械厂", 2)]
     html = page(w.registrar, OCTOBER).content.decode()
     assert "宏达机械厂" in html and "幸福小区" not in html
@@ -265,14 +265,14 @@ def test_a_cluster_is_shown_only_when_the_user_may_see_two_of_its_matters(
 ) -> None:
     w = sworld
     _cluster("宏达机械厂", [w.o1, w.o3])  # the department sees o1 only
-    assert statistics(w.registrar, month(2026, 10)).clusters[0].count == 2
-    assert statistics(w.unit_lead, month(2026, 10)).clusters == []
+    assert statistics(w.registrar, Period.month(2026, 10)).clusters[0].count == 2
+    assert statistics(w.unit_lead, Period.month(2026, 10)).clusters == []
 
 
 def test_accusation_against_a_unit_is_not_counted_for_that_unit(sworld: SimpleNamespace) -> None:
     w = sworld
     # The accused bureau's people: o4 accuses `other`; the outsider works there.
-    st = statistics(w.outsider, month(2026, 10))
+    st = statistics(w.outsider, Period.month(2026, 10))
     assert st.total.current.count == 0
 
 
@@ -367,7 +367,7 @@ def test_a_figure_above_the_desks_count_cap_opens_the_exact_list(
     from xinfang.reports.stats import selectors
 
     monkeypatch.setattr(selectors, "COUNT_CAP", 2)
-    st = statistics(sworld.registrar, month(2026, 10))
+    st = statistics(sworld.registrar, Period.month(2026, 10))
     row = next(r for r in st.tables[4].rows if r.label == "县人社局")
     assert row.current.count == 3 and row.current.href.startswith(reverse("reports:stats_matters"))
     assert row.previous.count == 1 and row.previous.href.startswith(reverse("desk:list"))

@@ -10,7 +10,7 @@ Definitions (with their articles) are in `definitions.py`; the computation, from
 in `selectors.py`.
 """
 
-from xinfang.reports.metrics.periods import Period, parse_period
 from xinfang.reports.metrics.selectors import MetricValue, metrics_by_unit, scope_metrics
+from xinfang.reports.periods import Period, parse_period
 
 __all__ = ["MetricValue", "Period", "metrics_by_unit", "parse_period", "scope_metrics"]

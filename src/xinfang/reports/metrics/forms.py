@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xinfang.matters.errors import InvalidInput
 from xinfang.org.models import Unit
-from xinfang.reports.metrics.periods import Period, default_period, make_range, parse_period
+from xinfang.reports.periods import Period, default_period, make_range, parse_period
 
 KINDS = [
     ("month", _("Month")),

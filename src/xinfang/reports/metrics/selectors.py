@@ -40,7 +40,7 @@ from xinfang.matters.selectors import visible_matters
 from xinfang.org.access import scope_unit_ids
 from xinfang.org.models import Unit
 from xinfang.reports.metrics import definitions as d
-from xinfang.reports.metrics.periods import Period
+from xinfang.reports.periods import Period
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User

@@ -25,7 +25,6 @@ from xinfang.org.access import scope_unit_ids
 from xinfang.org.models import Unit
 from xinfang.reports.metrics import definitions as d
 from xinfang.reports.metrics.forms import MetricsForm
-from xinfang.reports.metrics.periods import Period, default_period
 from xinfang.reports.metrics.selectors import (
     Item,
     MetricValue,
@@ -35,6 +34,7 @@ from xinfang.reports.metrics.selectors import (
     units_in_order,
     values_of,
 )
+from xinfang.reports.periods import Period, default_period
 from xinfang.reports.xlsx import Sheet, xlsx_response
 
 if TYPE_CHECKING:

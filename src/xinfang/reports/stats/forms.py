@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from xinfang.matters.models import Category, Channel, EventKind, MatterType
 from xinfang.org.access import scope_unit_ids
 from xinfang.org.models import Region, Unit
-from xinfang.reports.stats import periods
+from xinfang.reports import periods
 from xinfang.reports.stats.drill import NONE, Drill
 
 if TYPE_CHECKING:
@@ -86,13 +86,13 @@ class StatsForm(forms.Form):
         if kind == periods.MONTH:
             text = (data.get("month") or "").strip()
             if not text:
-                data["the_period"] = periods.last_full_month()
+                data["the_period"] = periods.default_period()
                 return data
             try:
                 y, m = (int(x) for x in text.split("-"))
                 if not MIN_YEAR <= y <= MAX_YEAR:
                     raise ValueError
-                data["the_period"] = periods.month(y, m)
+                data["the_period"] = periods.Period.month(y, m)
             except ValueError:
                 raise ValidationError(
                     {"month": _("Enter the month as year-month, e.g. 2026-10.")}
@@ -101,9 +101,9 @@ class StatsForm(forms.Form):
             y = self._year(data)
             if not data.get("quarter"):
                 raise ValidationError({"quarter": _("Choose the quarter.")})
-            data["the_period"] = periods.quarter(y, data["quarter"])
+            data["the_period"] = periods.Period.quarter(y, data["quarter"])
         elif kind == periods.YEAR:
-            data["the_period"] = periods.year(self._year(data))
+            data["the_period"] = periods.Period.year(self._year(data))
         else:
             start, end = data.get("date_from"), data.get("date_to")
             if start is None or end is None:
@@ -112,13 +112,13 @@ class StatsForm(forms.Form):
                 raise ValidationError({"date_to": _("The end date is before the start date.")})
             if (end - start).days + 1 > periods.MAX_DAYS:
                 raise ValidationError({"date_to": _("A range may span at most five years.")})
-            data["the_period"] = periods.Period(start, end, periods.RANGE)
+            data["the_period"] = periods.Period(start, end)
         return data
 
     def result(self) -> tuple[periods.Period, int | None]:
         """The chosen period and unit; an unbound form gives the last full month."""
         if not self.is_bound:
-            return periods.last_full_month(), None
+            return periods.default_period(), None
         unit = self.cleaned_data.get("unit")
         return self.cleaned_data["the_period"], unit.pk if unit else None
 

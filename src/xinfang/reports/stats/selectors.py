@@ -23,8 +23,8 @@ from xinfang.matters.models import (
 )
 from xinfang.org.access import memberships_of
 from xinfang.org.models import Level, Region, Unit
+from xinfang.reports.periods import Period
 from xinfang.reports.stats.drill import NONE, Drill, bounds
-from xinfang.reports.stats.periods import Period
 from xinfang.reports.stats.scope import Scope, counting_scope
 from xinfang.routing.models import Cluster
 from xinfang.routing.selectors import MIN_VISIBLE

@@ -1,7 +1,11 @@
-"""Reporting periods: a month, a quarter, a year or any span of days, inclusive at both ends.
+"""Reporting periods, one kind for every report: a month, a quarter, a year or any span of
+days, inclusive at both ends. What a period is (its kind) is read off its dates.
 
 A period travels in URLs as a short token: ``2026-10`` (month), ``2026-Q4`` (quarter), ``2026``
-(year) or ``2026-10-01_2026-12-31`` (from/to).
+(year) or ``2026-10-01_2026-12-31`` (from/to). Matters belong to a period by their local time
+(settings.TIME_ZONE, Asia/Shanghai): `bounds()` gives [first day 00:00, day after last 00:00)
+there, so one received on 31 October at 23:30 in Beijing is an October matter although it is
+15:30 UTC.
 """
 
 from __future__ import annotations
@@ -9,14 +13,24 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xinfang.matters.errors import InvalidInput
 
-# The longest span one page computes: a few years is a trend, more is a data export.
+# The longest span one page computes: a few years is a trend (60 monthly bars stay legible),
+# more is a data export.
 MAX_DAYS = 366 * 5
+MONTH, QUARTER, YEAR, RANGE = "month", "quarter", "year", "range"
+
+
+def _shift_year(d: date, years: int) -> date:
+    try:
+        return d.replace(year=d.year + years)
+    except ValueError:  # 29 February in a year without one
+        return d.replace(year=d.year + years, day=28)
 
 
 @dataclass(frozen=True)
@@ -51,14 +65,14 @@ class Period:
         """month, quarter, year or range: what the period is, read off its dates."""
         s, e = self.start, self.end
         if s.day != 1 or (e + timedelta(days=1)).day != 1:
-            return "range"
+            return RANGE
         if s.month == e.month and s.year == e.year:
-            return "month"
+            return MONTH
         if s.year == e.year and s.month % 3 == 1 and e.month == s.month + 2:
-            return "quarter"
+            return QUARTER
         if s.year == e.year and s.month == 1 and e.month == 12:
-            return "year"
-        return "range"
+            return YEAR
+        return RANGE
 
     def previous(self) -> Period:
         """The period of the same kind (or, for a span of days, the same length) just before."""
@@ -71,6 +85,32 @@ class Period:
         if kind == "year":
             return Period.year(before.year)
         return Period(self.start - timedelta(days=self.days), before)
+
+    def year_earlier(self) -> Period:
+        """The same period a year before: the whole month for a month (February whole in a
+        year without the 29th), else the same days."""
+        if self.kind == MONTH:
+            return Period.month(self.start.year - 1, self.start.month)
+        return Period(_shift_year(self.start, -1), _shift_year(self.end, -1))
+
+    def months(self) -> list[Period]:
+        """The calendar months the period touches, each cut to the period (a cut month is a
+        span of days, so that a year earlier it is the same days, not the whole month)."""
+        result = []
+        cursor = self.start.replace(day=1)
+        while cursor <= self.end:
+            whole = Period.month(cursor.year, cursor.month)
+            result.append(Period(max(whole.start, self.start), min(whole.end, self.end)))
+            cursor = whole.end + timedelta(days=1)
+        return result
+
+    def bounds(self) -> tuple[datetime, datetime]:
+        """Aware datetimes [start, end) in the current (local) time zone."""
+        tz = timezone.get_current_timezone()
+        return (
+            datetime.combine(self.start, time.min, tz),
+            datetime.combine(self.end + timedelta(days=1), time.min, tz),
+        )
 
     @property
     def label(self) -> str:
@@ -149,7 +189,8 @@ def parse_period(token: str) -> Period:
     )
 
 
-def default_period(today: date) -> Period:
-    """The last complete month: what a monthly bulletin reports."""
-    before = today.replace(day=1) - timedelta(days=1)
+def default_period(today: date | None = None) -> Period:
+    """The last complete month: what a monthly bulletin reports, and what report pages show
+    first."""
+    before = (today or timezone.localdate()).replace(day=1) - timedelta(days=1)
     return Period.month(before.year, before.month)
