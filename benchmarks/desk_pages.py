@@ -24,10 +24,8 @@ import json
 import os
 import re
 import shutil
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -63,21 +61,6 @@ FOUND = re.compile(r"<h2>共(\d+)件</h2>")
 SEARCHES = ["马坊村", "拖欠", "有限公司", "宏达建材", "低保"]
 
 
-def _timed(call: Any, repetitions: int) -> dict[str, float]:
-    for _ in range(2):
-        call()
-    samples = []
-    for _ in range(repetitions):
-        t0 = time.perf_counter()
-        call()
-        samples.append((time.perf_counter() - t0) * 1000)
-    samples.sort()
-    return {
-        "median_ms": round(statistics.median(samples), 2),
-        "p95_ms": round(samples[max(0, int(len(samples) * 0.95) - 1)], 2),
-    }
-
-
 def measure_pages(repetitions: int) -> dict[str, Any]:
     from datetime import timedelta
 
@@ -107,7 +90,7 @@ def measure_pages(repetitions: int) -> dict[str, Any]:
         if response.status_code != 200:
             raise SystemExit(f"{url} as {username}: HTTP {response.status_code}")
         found = FOUND.search(response.content.decode())
-        timing = _timed(lambda c=client, u=url: c.get(u), repetitions)
+        timing = sm.timed(lambda c=client, u=url: c.get(u), repetitions)
         pages.append(
             {
                 "page": label,
@@ -120,7 +103,7 @@ def measure_pages(repetitions: int) -> dict[str, Any]:
     queries = []
     for q in SEARCHES:
         ids = Matter.objects.filter(pk__in=search.matching_ids(q))
-        queries.append({"query": q, "matches": ids.count(), **_timed(ids.count, repetitions)})
+        queries.append({"query": q, "matches": ids.count(), **sm.timed(ids.count, repetitions)})
     return {"pages": pages, "search_index_alone": queries}
 
 

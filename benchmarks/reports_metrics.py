@@ -23,7 +23,6 @@ import json
 import os
 import random
 import shutil
-import statistics
 import sys
 import tempfile
 import time
@@ -90,20 +89,6 @@ def enrich(seed: int) -> dict[str, Any]:
     }
 
 
-def _timed(call: Any, repetitions: int) -> dict[str, float]:
-    call()
-    samples = []
-    for _ in range(repetitions):
-        t0 = time.perf_counter()
-        call()
-        samples.append((time.perf_counter() - t0) * 1000)
-    samples.sort()
-    return {
-        "median_ms": round(statistics.median(samples), 1),
-        "p95_ms": round(samples[max(0, int(len(samples) * 0.95) - 1)], 1),
-    }
-
-
 def measure(repetitions: int) -> dict[str, Any]:
     from django.conf import settings
     from django.contrib.auth import get_user_model
@@ -152,13 +137,13 @@ def measure(repetitions: int) -> dict[str, Any]:
                 "page": label,
                 "url": url,
                 "matters_read (this and the previous period)": read,
-                **_timed(lambda c=client, u=url: c.get(u), repetitions),
+                **sm.timed(lambda c=client, u=url: c.get(u), repetitions, warmups=1, digits=1),
             }
         )
     registrar = users["registrar"]
     api = {
-        "api_scope_metrics_last_month": _timed(
-            lambda: scope_metrics(registrar, month), repetitions
+        "api_scope_metrics_last_month": sm.timed(
+            lambda: scope_metrics(registrar, month), repetitions, warmups=1, digits=1
         ),
         "api_figures_last_month": [
             {"key": v.key, "numerator": v.numerator, "denominator": v.denominator}

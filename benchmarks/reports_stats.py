@@ -27,10 +27,8 @@ import json
 import os
 import re
 import shutil
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -93,21 +91,6 @@ def _pages() -> list[tuple[str, str, str, dict[str, str]]]:
     ]
 
 
-def _timed(call: Any, repetitions: int) -> dict[str, float]:
-    for _ in range(2):
-        call()
-    samples = []
-    for _ in range(repetitions):
-        t0 = time.perf_counter()
-        call()
-        samples.append((time.perf_counter() - t0) * 1000)
-    samples.sort()
-    return {
-        "median_ms": round(statistics.median(samples), 2),
-        "p95_ms": round(samples[max(0, int(len(samples) * 0.95) - 1)], 2),
-    }
-
-
 def measure_pages(repetitions: int) -> list[dict[str, Any]]:
     from django.conf import settings
     from django.contrib.auth import get_user_model
@@ -143,7 +126,7 @@ def measure_pages(repetitions: int) -> list[dict[str, Any]]:
                 # The first figure of the page: matters received in the period (or the year).
                 "matters_counted": int(found.group(1)) if found else None,
                 "queries": len(queries.captured_queries),
-                **_timed(lambda c=client, u=url: c.get(u), repetitions),
+                **sm.timed(lambda c=client, u=url: c.get(u), repetitions),
             }
         )
     return results

@@ -233,6 +233,23 @@ def raw_sqlite_baseline(directory: str) -> dict[str, Any]:
     }
 
 
+def timed(call: Any, repetitions: int, *, warmups: int = 2, digits: int = 2) -> dict[str, float]:
+    """Median and p95 wall time of `call()` in milliseconds, after `warmups` calls not counted
+    (the page benchmarks time Django test-client requests with it)."""
+    for _ in range(warmups):
+        call()
+    samples = []
+    for _ in range(repetitions):
+        t0 = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - t0) * 1000)
+    samples.sort()
+    return {
+        "median_ms": round(statistics.median(samples), digits),
+        "p95_ms": round(samples[max(0, int(len(samples) * 0.95) - 1)], digits),
+    }
+
+
 def worklist_latency(repetitions: int) -> dict[str, Any]:
     """selectors.unit_worklist(unit_id)[:50], evaluated, round-robin over the units that have
     open matters, after one warm-up pass."""
