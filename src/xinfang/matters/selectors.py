@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Q
@@ -10,7 +11,7 @@ from django.utils.translation import gettext as _
 from xinfang.matters.errors import NotFound
 from xinfang.matters.models import CoHandling, Matter, MatterQuerySet, MatterType
 from xinfang.org.access import memberships_of, scope_unit_ids
-from xinfang.org.models import Role
+from xinfang.org.models import Membership, Role
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -90,12 +91,26 @@ def can_see_identity(user: AnyUser, matter: Matter) -> bool:
     """
     if matter.type != MatterType.ACCUSATION:
         return True
-    memberships = memberships_of(user)
-    accused = set(matter.accused_units.values_list("id", flat=True))
+    return identity_visible(
+        memberships_of(user),
+        type=matter.type,
+        office_id=matter.office_id,
+        accused=set(matter.accused_units.values_list("id", flat=True)),
+    )
+
+
+def identity_visible(
+    memberships: Iterable[Membership], *, type: str, office_id: int, accused: set[int]
+) -> bool:
+    """can_see_identity's rule without a query, for code that reads many matters at once: the
+    person's memberships, the matter's type, registering office and accused units given."""
+    if type != MatterType.ACCUSATION:
+        return True
+    memberships = list(memberships)
     if any(m.unit_id in accused for m in memberships):
         return False
     return any(
-        m.unit_id == matter.office_id or m.unit.is_discipline or m.role == Role.DISCIPLINE_INSPECTOR
+        m.unit_id == office_id or m.unit.is_discipline or m.role == Role.DISCIPLINE_INSPECTOR
         for m in memberships
     )
 

@@ -47,6 +47,17 @@ def _descendants(root_ids: Iterable[int]) -> set[int]:
     return seen
 
 
+def units_within(root_ids: Iterable[int], region_prefixes: Iterable[str] = ()) -> set[int]:
+    """The given units with every unit below them, and every unit of the given regions
+    (`Region.subtree_prefix`): what a role sees from there (see scope_unit_ids)."""
+    ids = _descendants(root_ids)
+    for prefix in region_prefixes:
+        ids.update(
+            Unit.objects.filter(region__code__startswith=prefix).values_list("id", flat=True)
+        )
+    return ids
+
+
 def scope_unit_ids(user: User | AnonymousUser) -> frozenset[int]:
     """The units whose matters this user may see.
 
@@ -64,12 +75,7 @@ def scope_unit_ids(user: User | AnonymousUser) -> frozenset[int]:
             region_prefixes.add(membership.unit.region.subtree_prefix)
         else:
             tree_roots.add(membership.unit_id)
-    ids = _descendants(tree_roots)
-    for prefix in region_prefixes:
-        ids.update(
-            Unit.objects.filter(region__code__startswith=prefix).values_list("id", flat=True)
-        )
-    scope = frozenset(ids)
+    scope = frozenset(units_within(tree_roots, region_prefixes))
     if user.is_authenticated:
         user._xinfang_scope = scope  # type: ignore[union-attr,attr-defined]
     return scope

@@ -23,7 +23,7 @@ from xinfang.matters.errors import Conflict, Forbidden, InvalidInput, InvalidSta
 from xinfang.matters.models import Event, EventKind, Matter, State
 from xinfang.matters.selectors import can_see_identity, is_visible
 from xinfang.matters.services._core import append_event, begin, resolve_time, save, timeline
-from xinfang.org.access import _descendants, memberships_of, scope_unit_ids
+from xinfang.org.access import memberships_of, scope_unit_ids, units_within
 from xinfang.org.models import JURISDICTION_ROLES, Membership, Unit
 from xinfang.reports.documents import docx
 from xinfang.reports.documents.facts import issuing_unit, matter_facts
@@ -445,12 +445,9 @@ def bulletin_scope(actor: User, unit: Unit) -> frozenset[int]:
     that someone with roles in two units never puts the other unit's figures in it."""
     roles = [m for m in memberships_of(actor) if m.unit_id == unit.pk]
     if unit.is_petition_office or any(m.role in JURISDICTION_ROLES for m in roles):
-        prefix = unit.region.subtree_prefix
-        ids: set[int] = set(
-            Unit.objects.filter(region__code__startswith=prefix).values_list("id", flat=True)
-        )
+        ids = units_within([], [unit.region.subtree_prefix])
     else:
-        ids = _descendants([unit.pk])
+        ids = units_within([unit.pk])
     return frozenset(ids) & scope_unit_ids(actor)
 
 

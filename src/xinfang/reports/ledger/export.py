@@ -6,7 +6,8 @@ memory at once. Text is always stored as text: a petitioner's "=..." is never a 
 
 Identity is shown as the desk shows it (xinfang.matters.services.petitioners_for): ID numbers
 and phones masked; an accusation's petitioners withheld as （保密） from whoever may not know
-them (xinfang.matters.selectors.can_see_identity, computed here for a whole chunk at once).
+them (xinfang.matters.selectors.identity_visible, can_see_identity's rule, applied to a whole
+chunk with its accused units read at once).
 """
 
 from __future__ import annotations
@@ -31,9 +32,10 @@ from xinfang.matters.models import (
     Rating,
     State,
 )
+from xinfang.matters.selectors import identity_visible
 from xinfang.matters.services.petitioners import CONFIDENTIAL
 from xinfang.org.access import memberships_of
-from xinfang.org.models import Membership, Role
+from xinfang.org.models import Membership
 from xinfang.reports.ledger.sheet import write_sheet
 from xinfang.reports.xlsx import display_width
 
@@ -88,20 +90,6 @@ FIELDS = (
     "source_reference",
     "office_id",
 )
-
-
-def identity_visible(
-    memberships: list[Membership], *, type: str, office_id: int, accused: set[int]
-) -> bool:
-    """selectors.can_see_identity for one row, without a query (the accused units given)."""
-    if type != MatterType.ACCUSATION:
-        return True
-    if any(m.unit_id in accused for m in memberships):
-        return False
-    return any(
-        m.unit_id == office_id or m.unit.is_discipline or m.role == Role.DISCIPLINE_INSPECTOR
-        for m in memberships
-    )
 
 
 def _labels() -> dict[str, dict[str, str]]:
